@@ -1,0 +1,1 @@
+"""Revenue assurance: reconciliation controls, leakage findings, KPIs."""

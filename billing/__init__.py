@@ -1,0 +1,1 @@
+"""Billing: accounts, subscriptions, balances and buckets, rating, bill runs, invoices, payments."""

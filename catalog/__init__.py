@@ -1,0 +1,1 @@
+"""Product catalog: specifications, offerings, prices, tariffs, bundles, discounts, lifecycle."""

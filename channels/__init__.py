@@ -1,0 +1,1 @@
+"""Channel adapters: verify the sender, translate to the CRM core and back."""

@@ -1,0 +1,74 @@
+"""Settings read from the environment, with embedded defaults that need no other service.
+
+Every variable the product reads is declared here once; README's configuration table
+mirrors this list.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# name -> (default, description). The default "" means "unset".
+VARIABLES: dict[str, tuple[str, str]] = {
+    "DATABASE_URL": ("sqlite:///<instance>/bss.sqlite3",
+                     "SQLAlchemy URL; production uses postgresql+psycopg://user@host/db"),
+    "SECRET_KEY": ("", "Flask session key; unset, one is generated once into instance/secret_key"),
+    "HOST": ("127.0.0.1", "address `make run` listens on"),
+    "PORT": ("5000", "port `make run` listens on"),
+    "CURRENCY": ("KES", "ISO 4217 currency the operator prices and bills in"),
+    "DEFAULT_REGION": ("KE", "ISO country for reading national-format phone numbers"),
+    "OPERATOR_TIMEZONE": ("Africa/Nairobi", "time zone for bill cycles and time bands"),
+    "DEMO_DATA": ("1", "`make run` seeds the demo operator on first start when 1"),
+    "API_AUTH": ("1", "require a bearer token on /tmf-api (set 0 only on a closed lab box)"),
+    "PUBLIC_BASE_URL": ("", "external URL for hrefs behind a proxy; unset, taken from the request"),
+    "LOG_LEVEL": ("INFO", "Python logging level"),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    host: str
+    port: int
+    currency: str
+    default_region: str
+    operator_timezone: str
+    demo_data: bool
+    api_auth: bool
+    public_base_url: str
+    log_level: str
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, instance_path: str = "instance") -> Settings:
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str:
+            value = env.get(name)
+            return value if value not in (None, "") else VARIABLES[name][0]
+
+        database_url = get("DATABASE_URL").replace("<instance>", os.path.abspath(instance_path))
+        # SQLAlchemy needs the psycopg 3 driver named; accept the common short forms too.
+        for prefix in ("postgres://", "postgresql://"):
+            if database_url.startswith(prefix):
+                database_url = "postgresql+psycopg://" + database_url[len(prefix):]
+        return cls(
+            database_url=database_url,
+            secret_key=get("SECRET_KEY"),
+            host=get("HOST"),
+            port=int(get("PORT")),
+            currency=get("CURRENCY").upper(),
+            default_region=get("DEFAULT_REGION").upper(),
+            operator_timezone=get("OPERATOR_TIMEZONE"),
+            demo_data=_flag(get("DEMO_DATA")),
+            api_auth=_flag(get("API_AUTH")),
+            public_base_url=get("PUBLIC_BASE_URL").rstrip("/"),
+            log_level=get("LOG_LEVEL").upper(),
+            extra={k: v for k, v in env.items() if k not in VARIABLES},
+        )
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}

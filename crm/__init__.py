@@ -1,0 +1,1 @@
+"""The CRM core every channel feeds: customers, contacts, interactions, conversations, cases."""

@@ -1,0 +1,1 @@
+"""Usage mediation: collect, decode, validate, filter, de-duplicate, aggregate, format, distribute."""

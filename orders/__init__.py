@@ -1,0 +1,1 @@
+"""Order capture and orchestration."""

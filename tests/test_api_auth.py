@@ -1,0 +1,33 @@
+"""The REST API refuses callers without a live key, and answers in TMF Error shape."""
+import pytest
+
+from core.db import db
+from web.api.keys import revoke_api_key
+
+URL = "/tmf-api/productCatalogManagement/v4/productOffering"
+
+pytestmark = pytest.mark.smoke
+
+
+def test_missing_token_is_401_with_tmf_error(client):
+    response = client.get(URL)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    body = response.get_json()
+    assert body["@type"] == "Error" and body["status"] == "401" and body["reason"]
+
+
+def test_wrong_token_is_401(client):
+    response = client.get(URL, headers={"Authorization": "Bearer bss_not-a-real-token"})
+    assert response.status_code == 401
+
+
+def test_revoked_token_is_401(api, clock):
+    assert api.get("/tmf-api/party/v4/individual").status_code in (200, 404)
+    revoke_api_key(db.session, clock, "tests")
+    db.session.commit()
+    assert api.get("/tmf-api/party/v4/individual").status_code == 401
+
+
+def test_health_needs_no_token(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}

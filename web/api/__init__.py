@@ -1,0 +1,15 @@
+"""The REST API: one ``TmfApi`` per TM Forum API, each a blueprint under ``/tmf-api``."""
+from __future__ import annotations
+
+from flask import Flask
+
+from web.api import account, catalog, customer, inventory, party
+from web.api.tmf import TmfApi
+
+# Every API the app serves; the OpenAPI document is generated from this list.
+APIS: list[TmfApi] = [catalog.API, customer.API, party.API, account.API, inventory.API]
+
+
+def register_api(app: Flask) -> None:
+    for api in APIS:
+        app.register_blueprint(api.blueprint)

@@ -1,0 +1,177 @@
+"""Reading TMF request bodies: each getter names the field and the reason when input is wrong.
+
+Mappers in ``web/api/*`` use these to turn JSON into the keyword arguments of a service call.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from flask import request
+
+from core.clock import parse_datetime
+from core.errors import ValidationError
+from core.money import to_decimal
+from web.api.errors import ApiError
+
+MISSING: Any = object()
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object; 400 with the reason when it is not one."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        raise ApiError(400, "Request body is empty", "A JSON object was expected.", code="invalid_body")
+    body = request.get_json(force=True, silent=True)
+    if body is None:
+        raise ApiError(400, "Malformed JSON", "The request body is not valid JSON.", code="invalid_body")
+    if not isinstance(body, dict):
+        raise ApiError(400, "JSON object expected",
+                       f"The request body is a JSON {type(body).__name__}, not an object.",
+                       code="invalid_body")
+    return body
+
+
+def _fail(field: str, message: str) -> ValidationError:
+    return ValidationError(message, field=field)
+
+
+def get_str(body: dict, field: str, *, required: bool = False, default: Any = MISSING,
+            max_length: int | None = None, choices: tuple[str, ...] | None = None) -> Any:
+    if field not in body or body[field] is None:
+        if required:
+            raise _fail(field, "is required")
+        return None if default is MISSING else default
+    value = body[field]
+    if not isinstance(value, str):
+        raise _fail(field, f"must be a string, not {type(value).__name__}")
+    if required and not value.strip():
+        raise _fail(field, "must not be empty")
+    if max_length is not None and len(value) > max_length:
+        raise _fail(field, f"is longer than {max_length} characters")
+    if choices is not None and value not in choices:
+        raise _fail(field, f"must be one of {', '.join(choices)}")
+    return value
+
+
+def get_bool(body: dict, field: str, *, default: Any = MISSING) -> Any:
+    if field not in body or body[field] is None:
+        return None if default is MISSING else default
+    value = body[field]
+    if not isinstance(value, bool):
+        raise _fail(field, f"must be true or false, not {type(value).__name__}")
+    return value
+
+
+def get_int(body: dict, field: str, *, required: bool = False, default: Any = MISSING,
+            minimum: int | None = None, maximum: int | None = None) -> Any:
+    if field not in body or body[field] is None:
+        if required:
+            raise _fail(field, "is required")
+        return None if default is MISSING else default
+    value = body[field]
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value)
+        else:
+            raise _fail(field, f"must be an integer, not {type(value).__name__}")
+    if minimum is not None and value < minimum:
+        raise _fail(field, f"must be at least {minimum}")
+    if maximum is not None and value > maximum:
+        raise _fail(field, f"must be at most {maximum}")
+    return value
+
+
+def get_decimal(body: dict, field: str, *, required: bool = False, default: Any = MISSING) -> Any:
+    """A decimal from a JSON string or number. JSON numbers arrive as ``Decimal`` already
+    (``web.json_provider`` parses them as written), never through float."""
+    if field not in body or body[field] is None:
+        if required:
+            raise _fail(field, "is required")
+        return None if default is MISSING else default
+    value = body[field]
+    return to_decimal(value, field=field)
+
+
+def get_datetime(body: dict, field: str, *, required: bool = False) -> dt.datetime | None:
+    if field not in body or body[field] is None:
+        if required:
+            raise _fail(field, "is required")
+        return None
+    try:
+        return parse_datetime(body[field])
+    except (ValueError, TypeError):
+        raise _fail(field, f"is not an ISO 8601 date-time: {body[field]!r}") from None
+
+
+def get_period(body: dict, field: str = "validFor") -> tuple[dt.datetime | None, dt.datetime | None]:
+    """A TMF ``TimePeriod`` (``startDateTime``, ``endDateTime``); both optional."""
+    period = get_obj(body, field)
+    if period is None:
+        return None, None
+    start = get_datetime(period, "startDateTime")
+    end = get_datetime(period, "endDateTime")
+    if start and end and end < start:
+        raise _fail(field, "endDateTime is before startDateTime")
+    return start, end
+
+
+def get_obj(body: dict, field: str, *, required: bool = False) -> dict | None:
+    if field not in body or body[field] is None:
+        if required:
+            raise _fail(field, "is required")
+        return None
+    value = body[field]
+    if not isinstance(value, dict):
+        raise _fail(field, f"must be an object, not {type(value).__name__}")
+    return value
+
+
+def get_list(body: dict, field: str, *, required: bool = False) -> list | None:
+    if field not in body or body[field] is None:
+        if required:
+            raise _fail(field, "is required")
+        return None
+    value = body[field]
+    if not isinstance(value, list):
+        raise _fail(field, f"must be an array, not {type(value).__name__}")
+    return value
+
+
+def get_objects(body: dict, field: str) -> list[dict]:
+    """An array of objects (``[]`` when absent)."""
+    items = get_list(body, field) or []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise _fail(f"{field}[{index}]", f"must be an object, not {type(item).__name__}")
+    return items
+
+
+def ref_id(ref: dict | None, field: str) -> str | None:
+    """The ``id`` of a TMF reference (``{"id": ..., "href": ...}``); from ``href`` if only it is given."""
+    if ref is None:
+        return None
+    ident = ref.get("id")
+    if ident in (None, "") and isinstance(ref.get("href"), str):
+        ident = ref["href"].rstrip("/").rsplit("/", 1)[-1]
+    if ident in (None, ""):
+        raise _fail(field, "reference needs an id or href")
+    return str(ident)
+
+
+__all__ = [
+    "MISSING",
+    "Decimal",
+    "get_bool",
+    "get_datetime",
+    "get_decimal",
+    "get_int",
+    "get_list",
+    "get_obj",
+    "get_objects",
+    "get_period",
+    "get_str",
+    "json_body",
+    "ref_id",
+]
