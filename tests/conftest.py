@@ -22,24 +22,24 @@ from web.api.keys import create_api_key
 START = dt.datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
-def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
-
-
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    """A database of this test worker's own: a fresh PostgreSQL database or SQLite file."""
+def database_url(tmp_path_factory):
+    """A database of this test process's own: a fresh PostgreSQL database (dropped at the end)
+    when ``DATABASE_URL`` names PostgreSQL, else a SQLite file."""
     base = os.environ.get("DATABASE_URL", "")
-    if base.startswith(("postgres://", "postgresql")):
-        url = sa.engine.make_url(Settings.from_env({"DATABASE_URL": base}).database_url)
-        name = f"bss_test_{_worker()}"
-        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        return url.set(database=name).render_as_string(hide_password=False)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'bss.sqlite3'}"
+    if not base.startswith(("postgres://", "postgresql")):
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'bss.sqlite3'}"
+        return
+    url = sa.engine.make_url(Settings.from_env({"DATABASE_URL": base}).database_url)
+    name = f"bss_test_{os.getpid()}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def make_settings(database_url: str, **overrides: str) -> Settings:
