@@ -34,6 +34,9 @@ class FixedClock:
         return self._at
 
     def set(self, at: dt.datetime) -> None:
+        # A naive value would be read as the host's local time by ``astimezone``.
+        if at.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
         self._at = at.astimezone(UTC)
 
 

@@ -54,13 +54,22 @@ class ExactDecimal(TypeDecorator):
         return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
 
     def _exact(self, value) -> Decimal:
-        if isinstance(value, float):
+        if isinstance(value, (float, bool)):
             raise TypeError("ExactDecimal refuses float values; pass Decimal or str")
         try:
             number = Decimal(value)
-        except (InvalidOperation, TypeError) as exc:
+        except (InvalidOperation, TypeError, ValueError) as exc:
             raise TypeError(f"not a decimal: {value!r}") from exc
-        quantized = number.quantize(self._quantum)
+        if not number.is_finite():
+            raise ValueError(f"{number} is not a finite number")
+        # Too many integer digits is refused here, the same on every database (PostgreSQL
+        # would raise its own overflow error, SQLite an OverflowError or nothing at all).
+        if number and number.adjusted() >= self.precision - self.scale:
+            raise ValueError(f"{number} has more than {self.precision - self.scale} integer digits")
+        try:
+            quantized = number.quantize(self._quantum)
+        except InvalidOperation as exc:  # more digits than the decimal context holds
+            raise ValueError(f"{number} does not fit NUMERIC({self.precision}, {self.scale})") from exc
         if quantized != number:
             raise ValueError(f"{number} has more than {self.scale} decimal places")
         return quantized
@@ -70,7 +79,10 @@ class ExactDecimal(TypeDecorator):
             return None
         number = self._exact(value)
         if dialect.name == "sqlite":
-            return int(number.scaleb(self.scale))
+            units = int(number.scaleb(self.scale))
+            if not -(2**63) <= units < 2**63:
+                raise ValueError(f"{number} does not fit SQLite's 64-bit integer at scale {self.scale}")
+            return units
         return number
 
     def process_result_value(self, value, dialect):
@@ -94,6 +106,8 @@ class UTCDateTime(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
+        if not isinstance(value, dt.datetime):
+            raise TypeError(f"UTCDateTime takes a datetime, not {type(value).__name__}")
         if value.tzinfo is None:
             raise ValueError("naive datetime; use an aware UTC datetime (core.clock)")
         value = value.astimezone(dt.UTC)

@@ -33,6 +33,8 @@ class EventBus:
         self._handlers[name].append(handler)
 
     def publish(self, name: str, **payload: Any) -> Event:
+        if not name or name == "*":
+            raise ValueError("an event needs a name; '*' only subscribes to every event")
         event = Event(name, payload)
         for handler in [*self._handlers.get(name, ()), *self._handlers.get("*", ())]:
             handler(event)

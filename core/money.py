@@ -49,10 +49,13 @@ def to_decimal(value, *, field: str = "amount") -> Decimal:
 
 def quantize(amount: Decimal, currency: str, rounding: str = HALF_UP) -> Decimal:
     """Round to the currency's minor unit with the given rounding mode."""
-    return amount.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding=rounding)
+    try:
+        return amount.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding=rounding)
+    except InvalidOperation:  # more digits than the decimal context holds ("1e100")
+        raise ValidationError(f"amount {amount} is too large", field="amount") from None
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Money:
     """An amount in one currency. Arithmetic keeps full precision; ``rounded`` decides."""
 
@@ -60,9 +63,9 @@ class Money:
     currency: str
 
     def __post_init__(self):
+        minor_units(self.currency)  # validates, including a currency that is not a string
         object.__setattr__(self, "amount", to_decimal(self.amount))
         object.__setattr__(self, "currency", self.currency.upper())
-        minor_units(self.currency)  # validates
 
     @classmethod
     def of(cls, amount, currency: str) -> Money:
@@ -74,7 +77,12 @@ class Money:
 
     @classmethod
     def from_minor(cls, units: int, currency: str) -> Money:
-        return cls(Decimal(int(units)).scaleb(-minor_units(currency)), currency)
+        """``from_minor(1250, "KES")`` is KES 12.50. Only whole numbers of minor units: ``int()``
+        would silently truncate ``12.7`` to 12 cents."""
+        number = to_decimal(units, field="units")
+        if number != number.to_integral_value():
+            raise ValidationError(f"minor units must be a whole number, not {units!r}", field="units")
+        return cls(number.scaleb(-minor_units(currency)), currency)
 
     def to_minor(self, rounding: str = HALF_UP) -> int:
         return int(self.rounded(rounding).amount.scaleb(minor_units(self.currency)))
@@ -100,9 +108,27 @@ class Money:
     def __mul__(self, factor) -> Money:
         if isinstance(factor, (float, Money)):
             raise TypeError("multiply Money by a Decimal or int")
-        return Money(self.amount * Decimal(factor), self.currency)
+        return Money(self.amount * to_decimal(factor, field="factor"), self.currency)
 
     __rmul__ = __mul__
+
+    # Ordering only within one currency: the dataclass's tuple ordering would call
+    # USD 5 less than KES 10.
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount >= other.amount
 
     def __neg__(self) -> Money:
         return Money(-self.amount, self.currency)

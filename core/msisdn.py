@@ -20,13 +20,18 @@ def normalise(raw: str, default_region: str) -> str:
         raise ValidationError("phone number is empty", field="msisdn")
     text = raw.strip()
     if text.lower().startswith("tel:"):
-        text = text[4:]
+        text = text[4:].split(";", 1)[0]  # RFC 3966 parameters (";phone-context=...") follow
+    if any(char.isalpha() for char in text):
+        # phonenumbers would read letters as a keypad word ("0712abcdef" -> 0712222333),
+        # identifying a customer by a number nobody typed.
+        raise ValidationError(f"not a valid phone number: {raw!r}", field="msisdn")
     if text.startswith("00"):
         text = "+" + text[2:]
+    region = (default_region or "").upper() or None
     candidates = [text] if text.startswith("+") else [text, "+" + text]
     for candidate in candidates:
         try:
-            number = phonenumbers.parse(candidate, None if candidate.startswith("+") else default_region)
+            number = phonenumbers.parse(candidate, None if candidate.startswith("+") else region)
         except phonenumbers.NumberParseException:
             continue
         if phonenumbers.is_valid_number(number):

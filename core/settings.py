@@ -29,7 +29,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
 @dataclass(frozen=True)
 class Settings:
     database_url: str
-    secret_key: str
+    secret_key: str = field(repr=False)  # settings end up in logs and tracebacks
     host: str
     port: int
     currency: str
@@ -39,7 +39,7 @@ class Settings:
     api_auth: bool
     public_base_url: str
     log_level: str
-    extra: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = field(default_factory=dict, repr=False)  # the rest of the environment
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, instance_path: str = "instance") -> Settings:
@@ -58,7 +58,7 @@ class Settings:
             database_url=database_url,
             secret_key=get("SECRET_KEY"),
             host=get("HOST"),
-            port=int(get("PORT")),
+            port=_port(get("PORT")),
             currency=get("CURRENCY").upper(),
             default_region=get("DEFAULT_REGION").upper(),
             operator_timezone=get("OPERATOR_TIMEZONE"),
@@ -72,3 +72,13 @@ class Settings:
 
 def _flag(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        port = -1
+    if not 0 < port < 65536:
+        raise ValueError(f"PORT must be a TCP port number, not {value!r}")
+    return port

@@ -18,6 +18,8 @@ from core.errors import Conflict, ValidationError
 
 ROLES = ("agent", "supervisor", "admin")
 MIN_PASSWORD_LENGTH = 10
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 200
 
 _hasher = PasswordHasher()
 
@@ -26,8 +28,8 @@ class StaffUser(Base):
     __tablename__ = "staff_user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(MAX_EMAIL_LENGTH), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(MAX_NAME_LENGTH))
     role: Mapped[str] = mapped_column(sa.String(20))
     password_hash: Mapped[str] = mapped_column(sa.String(200))
     active: Mapped[bool] = mapped_column(default=True)
@@ -38,8 +40,10 @@ class StaffUser(Base):
 def _clean_email(email: str) -> str:
     email = (email or "").strip().lower()
     local, _, domain = email.partition("@")
-    if not local or "." not in domain or " " in email:
+    if not local or "." not in domain or " " in email or "@" in domain:
         raise ValidationError(f"not an e-mail address: {email!r}", field="email")
+    if len(email) > MAX_EMAIL_LENGTH:  # the column's size; PostgreSQL would fail, SQLite not
+        raise ValidationError(f"an e-mail address has at most {MAX_EMAIL_LENGTH} characters", field="email")
     return email
 
 
@@ -48,11 +52,14 @@ def create_user(session: Session, clock: Clock, *, email: str, role: str, passwo
     email = _clean_email(email)
     if role not in ROLES:
         raise ValidationError(f"role must be one of {', '.join(ROLES)}", field="role")
+    name = (name or "").strip() or email.split("@")[0]
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(f"a name has at most {MAX_NAME_LENGTH} characters", field="name")
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"password needs at least {MIN_PASSWORD_LENGTH} characters", field="password")
     if session.scalar(sa.select(StaffUser.id).where(StaffUser.email == email)) is not None:
         raise Conflict(f"a user with e-mail {email} exists", field="email")
-    user = StaffUser(email=email, role=role, name=name or email.split("@")[0],
+    user = StaffUser(email=email, role=role, name=name,
                      password_hash=_hasher.hash(password), created_at=clock.now())
     session.add(user)
     session.flush()

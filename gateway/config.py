@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 
 from core.settings import Settings
 
@@ -15,11 +16,24 @@ def secret_key(settings: Settings, instance_path: str) -> str:
     path = os.path.join(instance_path, "secret_key")
     if not os.path.exists(path):
         os.makedirs(instance_path, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
+        # Write the whole key under a private name, then link it into place. Several processes
+        # starting at once (server workers, test workers) then agree on one key: the others'
+        # link fails and they read the winner's, never a missing or half-written file.
+        fd, draft = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(draft)
     with open(path) as handle:
-        return handle.read().strip()
+        key = handle.read().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty; delete it and a new key is generated")
+    return key
 
 
 def flask_config(settings: Settings, instance_path: str) -> dict:

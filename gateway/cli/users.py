@@ -1,6 +1,8 @@
 """``flask users``: console accounts for agents, supervisors and administrators."""
 from __future__ import annotations
 
+import sys
+
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
@@ -24,7 +26,8 @@ def users() -> None:
 @with_appcontext
 def create(email: str, role: str, name: str | None, password_stdin: bool) -> None:
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\n")
+        # sys.stdin (click.get_text_stream is deprecated and goes away in Click 9).
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:

@@ -19,13 +19,14 @@ from core.db import Base, UTCDateTime
 from core.errors import ValidationError
 
 TOKEN_PREFIX = "bss_"  # noqa: S105 (a public marker, not a secret)
+MAX_NAME_LENGTH = 100
 
 
 class ApiKey(Base):
     __tablename__ = "api_key"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(100))
+    name: Mapped[str] = mapped_column(sa.String(MAX_NAME_LENGTH))
     token_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
     hint: Mapped[str] = mapped_column(sa.String(12))  # first characters, to tell keys apart
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -41,6 +42,8 @@ def create_api_key(session: Session, clock: Clock, name: str) -> tuple[ApiKey, s
     """Make a key; the plain token is returned once and never stored."""
     if not name or not name.strip():
         raise ValidationError("an API key needs a name", field="name")
+    if len(name.strip()) > MAX_NAME_LENGTH:  # the column's size; PostgreSQL would fail, SQLite not
+        raise ValidationError(f"an API key name has at most {MAX_NAME_LENGTH} characters", field="name")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(name=name.strip(), token_digest=_digest(token), hint=token[:10],
                  created_at=clock.now())
@@ -66,6 +69,7 @@ def verify_api_key(session: Session, clock: Clock, token: str) -> ApiKey | None:
 
 def revoke_api_key(session: Session, clock: Clock, name: str) -> int:
     """Revoke every live key with this name; returns how many."""
+    name = (name or "").strip()  # names are stored stripped
     keys = session.scalars(sa.select(ApiKey).where(ApiKey.name == name, ApiKey.revoked_at.is_(None))).all()
     for key in keys:
         key.revoked_at = clock.now()

@@ -1,4 +1,4 @@
-"""The demo operator (placeholder until the demo data lands)."""
+"""Seeding the demo operator (filled in once the domain services land)."""
 from __future__ import annotations
 
 

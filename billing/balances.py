@@ -1,0 +1,105 @@
+"""Prepaid money balances and the log that explains every change to them.
+
+Every change goes through ``credit_balance``/``debit_balance``: the balance row is locked
+(``SELECT ... FOR UPDATE`` on PostgreSQL) so concurrent top-ups and charges serialise, the
+amount is rounded to the currency's minor unit with a named rounding mode, and a
+``balance_transaction`` row records amount, resulting balance, reason and reference.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from billing.models import Balance, BalanceTransaction, BillingAccount
+from core.clock import Clock
+from core.errors import Conflict, ValidationError
+from core.events import EventBus
+from core.money import HALF_UP, Money, quantize, to_decimal
+
+MAX_REASON = 40
+
+
+def balance_of(session: Session, account: BillingAccount, *, lock: bool = False) -> Balance:
+    """The prepaid balance row of ``account``; ``lock`` takes a row lock until the transaction ends."""
+    if not account.is_prepaid:
+        raise ValidationError(f"billing account {account.id} is postpaid and has no prepaid balance",
+                              field="billing_account")
+    stmt = sa.select(Balance).where(Balance.billing_account_id == account.id)
+    if lock:
+        # populate_existing: a row already in the session must be re-read under the lock.
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    balance = session.scalar(stmt)
+    if balance is None:  # accounts opened before balances existed, or made by hand
+        balance = Balance(billing_account_id=account.id, currency=account.currency, amount=Decimal(0),
+                          updated_at=account.created_at)
+        session.add(balance)
+        session.flush()
+    return balance
+
+
+def available_money(session: Session, account: BillingAccount) -> Money:
+    return Money(balance_of(session, account).amount, account.currency)
+
+
+def _amount(amount, currency: str, rounding: str) -> Decimal:
+    if isinstance(amount, float):
+        raise TypeError("balances refuse float amounts; pass a Decimal")
+    value = quantize(to_decimal(amount), currency, rounding)
+    if value <= 0:
+        raise ValidationError(f"amount must be positive after rounding to {currency}, not {amount}",
+                              field="amount")
+    return value
+
+
+def _record(session: Session, clock: Clock, events: EventBus, account: BillingAccount, signed: Decimal, *,
+            reason: str, reference: str | None, allow_negative: bool) -> BalanceTransaction:
+    if not reason or not reason.strip():
+        raise ValidationError("a balance change needs a reason", field="reason")
+    if account.state == "Closed":
+        raise Conflict(f"billing account {account.id} is closed")
+    balance = balance_of(session, account, lock=True)
+    new_amount = balance.amount + signed
+    if new_amount < 0 and not allow_negative:
+        raise Conflict(f"insufficient balance: {Money(balance.amount, balance.currency)} available, "
+                       f"{Money(-signed, balance.currency)} needed", code="insufficient_balance")
+    now = clock.now()
+    balance.amount = new_amount
+    balance.updated_at = now
+    entry = BalanceTransaction(balance_id=balance.id, amount=signed, balance_after=new_amount,
+                               reason=reason.strip()[:MAX_REASON], reference=reference, created_at=now)
+    session.add(entry)
+    session.flush()
+    events.publish("balance.credited" if signed > 0 else "balance.debited", account_id=account.id,
+                   customer_id=account.customer_id, amount=abs(signed), balance=new_amount,
+                   currency=balance.currency, reason=entry.reason, reference=reference, transaction_id=entry.id)
+    return entry
+
+
+def credit_balance(session: Session, clock: Clock, events: EventBus, *, account: BillingAccount, amount,
+                   reason: str, reference: str | None = None, rounding: str = HALF_UP) -> BalanceTransaction:
+    """Add money (a top-up, a refund) to a prepaid account; ``amount`` is a positive Decimal."""
+    value = _amount(amount, account.currency, rounding)
+    return _record(session, clock, events, account, value, reason=reason, reference=reference,
+                   allow_negative=False)
+
+
+def debit_balance(session: Session, clock: Clock, events: EventBus, *, account: BillingAccount, amount,
+                  reason: str, reference: str | None = None, rounding: str = HALF_UP,
+                  allow_negative: bool = False) -> BalanceTransaction:
+    """Take money from a prepaid account.
+
+    Refuses (Conflict ``insufficient_balance``) to go below zero unless ``allow_negative``, which
+    is for charges that already happened (the tail of a call) and must be recorded anyway.
+    """
+    value = _amount(amount, account.currency, rounding)
+    return _record(session, clock, events, account, -value, reason=reason, reference=reference,
+                   allow_negative=allow_negative)
+
+
+def transactions_of(session: Session, account: BillingAccount, *, limit: int = 100) -> list[BalanceTransaction]:
+    """The latest balance changes of an account, newest first."""
+    return list(session.scalars(
+        sa.select(BalanceTransaction).join(Balance).where(Balance.billing_account_id == account.id)
+        .order_by(BalanceTransaction.created_at.desc(), BalanceTransaction.id.desc()).limit(limit)))

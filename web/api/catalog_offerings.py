@@ -1,0 +1,208 @@
+"""TMF620 ``productOffering``: JSON <-> ``catalog.offerings``.
+
+The telecom terms travel as extension attributes beside the TMF ones, and come back as sent::
+
+    {"name": "Smart 500", "lifecycleStatus": "Launched", "isSellable": true, "isBundle": false,
+     "validFor": {"startDateTime": "2026-01-01T00:00:00Z"},
+     "productSpecification": {"id": "3"},          # ours, or another catalog's reference, kept as sent
+     "category": [{"id": "1"}], "bundledProductOffering": [{"id": "7"}],
+     "productOfferingPrice": [                      # refs to existing prices, or inline values
+        {"id": "12"},
+        {"name": "Monthly fee", "priceType": "recurring", "recurringChargePeriodType": "month",
+         "price": {"unit": "KES", "value": 500}}],
+     "code": "PRE-SMART-500",                       # extensions from here on
+     "kind": "plan",                                # plan | bundle | addon
+     "paymentType": "prepaid",                      # prepaid | postpaid | any
+     "allowance": {"voiceMinutes": 500, "sms": 100, "dataMB": 2048, "scope": "national"},
+     "validityDays": 30}
+
+Responses render prices as references carrying their values (``id``, ``href``, ``name``,
+``priceType``, ``price``, ...) and ``version`` is the number of the current terms version.
+Prices, allowance and validity are the offering's versioned terms: changing them on an
+offering that has been in market opens a new version; the previous one stays for what was sold.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from catalog import offerings as offering_service
+from catalog import prices as price_service
+from catalog.models import ProductOffering, ProductOfferingPrice, ProductOfferingVersion
+from catalog.specifications import get_specification
+from catalog.versions import Allowances, open_version
+from core.clock import isoformat_z
+from core.db import db
+from core.errors import ValidationError
+from web.api import catalog_common as common
+from web.api.catalog_prices import price_values, terms_kwargs
+from web.api.payload import get_bool, get_int, get_obj, get_objects, get_str
+from web.api.tmf import Resource
+from web.context import clock
+
+NAME = "productOffering"
+_REFERENCE_KEYS = ("id", "href", "name", "version", "@referredType", "@type")
+
+
+def to_tmf(offering: ProductOffering) -> dict[str, Any]:
+    version = open_version(db.session, offering)
+    out: dict[str, Any] = {
+        "@type": "ProductOffering",
+        "name": offering.name,
+        "description": offering.description,
+        "version": str(version.version),
+        "lastUpdate": isoformat_z(offering.last_update),
+        "lifecycleStatus": offering.lifecycle_status,
+        "statusReason": offering.status_reason,
+        "isBundle": offering.is_bundle,
+        "isSellable": offering.is_sellable,
+        "validFor": common.period(offering.valid_from, offering.valid_to),
+    }
+    out = common.compact(out)
+    # Always present (null when none): conformance clients expect the attribute on simple offerings.
+    out["productSpecification"] = _specification_json(offering)
+    out["category"] = [common.ref("category", c, "Category") for c in offering.categories]
+    out["bundledProductOffering"] = [common.ref(NAME, b, "ProductOffering", lifecycleStatus=b.lifecycle_status)
+                                     for b in offering.bundled]
+    out["productOfferingPrice"] = [_price_ref(p) for p in version.prices]
+    out.update(code=offering.code, kind=offering.kind, paymentType=offering.payment_type)
+    allowance = _allowance_json(version)
+    if allowance:
+        out["allowance"] = allowance
+    if version.validity_days is not None:
+        out["validityDays"] = version.validity_days
+    return out
+
+
+def _specification_json(offering: ProductOffering) -> dict[str, Any] | None:
+    spec = offering.specification
+    if spec is not None:
+        return common.ref("productSpecification", spec, "ProductSpecification", version=spec.version)
+    return offering.external_specification
+
+
+def _price_ref(price: ProductOfferingPrice) -> dict[str, Any]:
+    return {**common.ref("productOfferingPrice", price, "ProductOfferingPrice"), **price_values(price)}
+
+
+def _allowance_json(version: ProductOfferingVersion) -> dict[str, Any]:
+    return common.compact({"voiceMinutes": version.voice_minutes, "sms": version.sms_count,
+                           "dataMB": version.data_mb, "scope": version.allowance_scope})
+
+
+def _allowances(body: dict) -> Allowances | None:
+    allowance = get_obj(body, "allowance")
+    if allowance is None:
+        return None
+    return Allowances(voice_minutes=get_int(allowance, "voiceMinutes", minimum=0),
+                      sms_count=get_int(allowance, "sms", minimum=0),
+                      data_mb=get_int(allowance, "dataMB", minimum=0),
+                      scope=get_str(allowance, "scope", max_length=40))
+
+
+def _prices(body: dict) -> list[ProductOfferingPrice | price_service.PriceTerms]:
+    """Each entry: a reference to an existing price, or the values of a price to create.
+    A reference sent back with changed values means a new price with those values."""
+    wanted: list[ProductOfferingPrice | price_service.PriceTerms] = []
+    for index, entry in enumerate(get_objects(body, "productOfferingPrice")):
+        field = f"productOfferingPrice[{index}]"
+        terms = terms_kwargs(entry, partial=True)
+        existing = None
+        if entry.get("id") is not None or entry.get("href") is not None:
+            existing = price_service.get_price(db.session, common.local_id(entry, field))
+            if existing is None:
+                raise ValidationError("refers to no known productOfferingPrice", field=field)
+        if existing is not None:
+            merged = {k: getattr(existing, k) for k in price_service.COMMERCIAL} | terms
+            candidate = price_service.PriceTerms(name=get_str(entry, "name") or existing.name,
+                                                 description=existing.description, **merged)
+            wanted.append(existing if price_service.same_terms(existing, candidate) else candidate)
+            continue
+        name = get_str(entry, "name") or f"{body.get('name') or 'Offering'} {terms.get('price_type', 'price')}"
+        wanted.append(price_service.PriceTerms(name=name, description=get_str(entry, "description"), **terms))
+    return wanted
+
+
+def _specification(body: dict, changes: dict[str, Any]) -> None:
+    if "productSpecification" not in body:
+        return
+    reference = get_obj(body, "productSpecification")
+    changes["specification_id"], changes["external_specification"] = None, None
+    if reference is None:
+        return
+    ident = str(reference.get("id") or "")
+    local = get_specification(db.session, ident)
+    if local is not None:
+        changes["specification_id"] = local.id
+    elif ident or reference.get("href"):
+        changes["external_specification"] = {k: reference[k] for k in _REFERENCE_KEYS if reference.get(k) is not None}
+    else:
+        raise ValidationError("reference needs an id or href", field="productSpecification")
+
+
+def _kwargs(body: dict, *, partial: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if not partial or "name" in body:
+        out["name"] = get_str(body, "name", required=True, max_length=200)
+    for key, attribute in (("description", "description"), ("code", "code"), ("statusReason", "status_reason"),
+                           ("lifecycleStatus", "lifecycle_status")):
+        if key in body:
+            out[attribute] = get_str(body, key)
+    for key, attribute in (("kind", "kind"), ("paymentType", "payment_type")):
+        if key in body and body[key] is not None:
+            out[attribute] = get_str(body, key)
+    for key, attribute in (("isBundle", "is_bundle"), ("isSellable", "is_sellable")):
+        if key in body and body[key] is not None:
+            out[attribute] = get_bool(body, key)
+    common.period_changes(body, out)
+    _specification(body, out)
+    if "category" in body:
+        out["category_ids"] = common.local_ids(get_objects(body, "category"), "category")
+    if "bundledProductOffering" in body:
+        out["bundled_offering_ids"] = common.local_ids(get_objects(body, "bundledProductOffering"),
+                                                       "bundledProductOffering")
+    if "productOfferingPrice" in body:
+        out["prices"] = _prices(body)
+    if "allowance" in body:
+        out["allowances"] = _allowances(body)
+    if "validityDays" in body:
+        out["validity_days"] = get_int(body, "validityDays", minimum=1)
+    return out
+
+
+def create(body: dict) -> ProductOffering:
+    kwargs = _kwargs(body, partial=False)
+    for name in ("kind", "payment_type", "code"):
+        if kwargs.get(name) is None:
+            kwargs.pop(name, None)
+    return offering_service.create_offering(db.session, clock(), **kwargs)
+
+
+def update(offering: ProductOffering, body: dict) -> ProductOffering:
+    return offering_service.update_offering(db.session, clock(), offering, **_kwargs(body, partial=True))
+
+
+def delete(offering: ProductOffering) -> None:
+    offering_service.delete_offering(db.session, offering)
+
+
+RESOURCE = Resource(
+    name=NAME,
+    type_name="ProductOffering",
+    query=lambda: sa.select(ProductOffering).order_by(ProductOffering.id),
+    load=lambda ident: offering_service.get_offering(db.session, ident),
+    to_tmf=to_tmf,
+    create=create,
+    update=update,
+    delete=delete,
+    filters={
+        **common.lifecycle_filters(ProductOffering),
+        "code": common.text_filter(ProductOffering.code),
+        "kind": common.text_filter(ProductOffering.kind),
+        "paymentType": common.text_filter(ProductOffering.payment_type),
+        "isBundle": common.bool_filter(ProductOffering.is_bundle),
+        "isSellable": common.bool_filter(ProductOffering.is_sellable),
+    },
+    description="Offerings: prepaid and postpaid plans, bundles and add-ons, with versioned terms.",
+)

@@ -1,0 +1,154 @@
+"""TMF620 ``productOfferingPrice``: JSON <-> ``catalog.prices``.
+
+Shape (TMF ProductOfferingPrice)::
+
+    {"name": "Smart 500 monthly fee", "priceType": "recurring",   # recurring | oneTime | usage
+     "recurringChargePeriodType": "month", "recurringChargePeriodLength": 1,
+     "price": {"unit": "KES", "value": 500},                      # Money; value exact, never float
+     "unitOfMeasure": {"amount": 60, "units": "sec"},             # usage prices: per how much
+     "lifecycleStatus": "Active", "isBundle": false, "validFor": {...}}
+
+A price that belongs to an offering already in market keeps its commercial terms: PATCH of
+``price``/``priceType``/period/unit answers 409; change the offering's prices instead.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from catalog import prices as price_service
+from catalog.models import ProductOfferingPrice
+from core.clock import isoformat_z
+from core.db import db
+from core.errors import ValidationError
+from core.money import minor_units, to_decimal
+from web.api import catalog_common as common
+from web.api.payload import get_bool, get_int, get_obj, get_str
+from web.api.tmf import Resource
+from web.context import clock
+
+NAME = "productOfferingPrice"
+
+
+def amount_json(amount: Decimal | None, currency: str | None, price_type: str) -> Decimal | None:
+    """The amount with the currency's places (more only where a usage rate has them)."""
+    if amount is None:
+        return None
+    places = minor_units(currency) if currency else 2
+    rounded = amount.quantize(Decimal(1).scaleb(-places))
+    if rounded == amount:
+        return rounded
+    return amount.normalize() if price_type == "usage" else amount
+
+
+def price_values(price: ProductOfferingPrice) -> dict[str, Any]:
+    """The commercial attributes of a price, as embedded in offerings too."""
+    out: dict[str, Any] = {"priceType": price.price_type}
+    if price.price_type == "recurring":
+        out["recurringChargePeriodType"] = price.recurring_period
+        out["recurringChargePeriodLength"] = price.recurring_period_length
+    if price.amount is not None or price.currency is not None:
+        out["price"] = common.compact({"unit": price.currency,
+                                       "value": amount_json(price.amount, price.currency, price.price_type)})
+    if price.unit_of_measure is not None or price.unit_quantity is not None:
+        out["unitOfMeasure"] = common.compact({"amount": _plain(price.unit_quantity), "units": price.unit_of_measure})
+    return out
+
+
+def _plain(number: Decimal | None) -> Decimal | None:
+    if number is None:
+        return None
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+
+
+def to_tmf(price: ProductOfferingPrice) -> dict[str, Any]:
+    out = {
+        "@type": "ProductOfferingPrice",
+        "name": price.name,
+        "description": price.description,
+        "version": price.version,
+        "lastUpdate": isoformat_z(price.last_update),
+        "lifecycleStatus": price.lifecycle_status,
+        "isBundle": price.is_bundle,
+        "validFor": common.period(price.valid_from, price.valid_to),
+        **price_values(price),
+    }
+    if price.is_bundle:
+        out["bundledPopRelationship"] = []
+    return common.compact(out)
+
+
+def terms_kwargs(body: dict, *, partial: bool) -> dict[str, Any]:
+    """The commercial attributes of a price body, as ``catalog.prices`` keyword arguments."""
+    out: dict[str, Any] = {}
+    if not partial or "priceType" in body:
+        out["price_type"] = get_str(body, "priceType", default="recurring")
+    if "recurringChargePeriodType" in body:
+        out["recurring_period"] = get_str(body, "recurringChargePeriodType")
+    if "recurringChargePeriodLength" in body:
+        out["recurring_period_length"] = get_int(body, "recurringChargePeriodLength", minimum=1)
+    if "price" in body:
+        money = get_obj(body, "price") or {}
+        out["amount"] = None if money.get("value") is None else to_decimal(money["value"], field="price.value")
+        currency = money.get("unit")
+        if currency is not None and not isinstance(currency, str):
+            raise ValidationError("must be a currency code string", field="price.unit")
+        out["currency"] = currency
+        if out["amount"] is not None and currency is None:
+            raise ValidationError("a price value needs its currency", field="price.unit")
+    if "unitOfMeasure" in body:
+        quantity = get_obj(body, "unitOfMeasure") or {}
+        amount = quantity.get("amount")
+        out["unit_quantity"] = None if amount is None else to_decimal(amount, field="unitOfMeasure.amount")
+        units = quantity.get("units")
+        if units is not None and not isinstance(units, str):
+            raise ValidationError("must be a string", field="unitOfMeasure.units")
+        out["unit_of_measure"] = units
+    return out
+
+
+def _kwargs(body: dict, *, partial: bool) -> dict[str, Any]:
+    out = terms_kwargs(body, partial=partial)
+    if not partial or "name" in body:
+        out["name"] = get_str(body, "name", required=True, max_length=200)
+    for key, attribute in (("description", "description"), ("lifecycleStatus", "lifecycle_status"),
+                           ("version", "version")):
+        if key in body:
+            out[attribute] = get_str(body, key)
+    if "isBundle" in body:
+        out["is_bundle"] = get_bool(body, "isBundle", default=False)
+    common.period_changes(body, out)
+    return out
+
+
+def create(body: dict) -> ProductOfferingPrice:
+    return price_service.create_price(db.session, clock(), **_kwargs(body, partial=False))
+
+
+def update(price: ProductOfferingPrice, body: dict) -> ProductOfferingPrice:
+    return price_service.update_price(db.session, clock(), price, **_kwargs(body, partial=True))
+
+
+def delete(price: ProductOfferingPrice) -> None:
+    price_service.delete_price(db.session, price)
+
+
+RESOURCE = Resource(
+    name=NAME,
+    type_name="ProductOfferingPrice",
+    query=lambda: sa.select(ProductOfferingPrice).order_by(ProductOfferingPrice.id),
+    load=lambda ident: price_service.get_price(db.session, ident),
+    to_tmf=to_tmf,
+    create=create,
+    update=update,
+    delete=delete,
+    filters={
+        **common.lifecycle_filters(ProductOfferingPrice),
+        "priceType": common.text_filter(ProductOfferingPrice.price_type),
+        "isBundle": common.bool_filter(ProductOfferingPrice.is_bundle),
+        "price.unit": common.text_filter(ProductOfferingPrice.currency),
+    },
+    description="Prices (recurring, one-time, usage) that offerings charge.",
+)
