@@ -37,6 +37,7 @@ from catalog.versions import (
 )
 from core.clock import Clock, SystemClock
 from core.errors import Conflict, NotFound, ValidationError
+from core.events import EventBus
 
 __all__ = [
     "UNCHANGED", "Allowances", "create_offering", "current_version", "delete_offering", "find_offering_by_code",
@@ -104,7 +105,8 @@ def create_offering(session: Session, clock: Clock, *, name: str, code: str | No
     return offering
 
 
-def update_offering(session: Session, clock: Clock, offering: ProductOffering, **changes: Any) -> ProductOffering:
+def update_offering(session: Session, clock: Clock, offering: ProductOffering, *, events: EventBus | None = None,
+                    **changes: Any) -> ProductOffering:
     """Change an offering. Prices, allowances and validity go through ``change_terms`` (a new
     version once launched); a lifecycle change must be an allowed transition."""
     check_keys(changes, EDITABLE, "ProductOffering")
@@ -140,25 +142,30 @@ def update_offering(session: Session, clock: Clock, offering: ProductOffering, *
         _set_bundled(session, offering, changes["bundled_offering_ids"] or ())
     terms = {k: changes[k] for k in TERMS if k in changes}
     if terms:
-        change_terms(session, clock, offering, **terms)
+        change_terms(session, clock, offering, events=events, **terms)
     # Status last: terms sent together with a launch belong to the version being launched.
     if changes.get("lifecycle_status") is not None:
-        set_lifecycle_status(session, clock, offering, changes["lifecycle_status"])
+        set_lifecycle_status(session, clock, offering, changes["lifecycle_status"], events=events)
     offering.last_update = clock.now()
     session.flush()
     return offering
 
 
 def set_lifecycle_status(session: Session, clock: Clock, offering: ProductOffering, status: str,
-                         reason: str | None = None) -> ProductOffering:
-    """Move the offering to ``status``; Conflict if the lifecycle does not allow the move."""
-    offering.lifecycle_status = lifecycle.check_transition(offering.lifecycle_status, status)
+                         reason: str | None = None, *, events: EventBus | None = None) -> ProductOffering:
+    """Move the offering to ``status``; Conflict if the lifecycle does not allow the move.
+    Publishes ``catalog.offering_status_changed`` on ``events`` (when given) if it moved."""
+    before = offering.lifecycle_status
+    offering.lifecycle_status = lifecycle.check_transition(before, status)
     if offering.lifecycle_status in lifecycle.IN_MARKET and offering.launched_at is None:
         offering.launched_at = clock.now()
     if reason is not None:
         offering.status_reason = reason
     offering.last_update = clock.now()
     session.flush()
+    if events is not None and offering.lifecycle_status != before:
+        events.publish("catalog.offering_status_changed", offering_id=offering.id, code=offering.code,
+                       from_status=before, to_status=offering.lifecycle_status)
     return offering
 
 

@@ -19,6 +19,7 @@ from catalog.models import ProductOffering, ProductOfferingPrice, ProductOfferin
 from catalog.validation import MAX_INT, non_negative_int
 from core.clock import Clock
 from core.errors import ValidationError
+from core.events import EventBus
 
 UNCHANGED: Any = object()
 
@@ -82,12 +83,17 @@ def add_first_version(session: Session, clock: Clock, offering: ProductOffering,
 
 def new_version(session: Session, clock: Clock, offering: ProductOffering, *,
                 prices: Sequence[PriceInput] | Any = UNCHANGED, allowances: Allowances | Any = UNCHANGED,
-                validity_days: int | Any | None = UNCHANGED) -> ProductOfferingVersion:
+                validity_days: int | Any | None = UNCHANGED,
+                events: EventBus | None = None) -> ProductOfferingVersion:
     """Close the open version now and open the next, copying whatever is ``UNCHANGED``.
 
     Prices given as ``PriceTerms`` equal to one of the previous version's prices share that
     row; others become new price rows. The previous version and its prices are not touched.
+    Publishes ``catalog.offering_version_created`` on ``events`` when given.
     """
+    # Two changes racing on one offering would both number their version N+1; the row lock
+    # makes the second wait and see the first (SQLite serialises writers anyway).
+    session.execute(sa.select(ProductOffering.id).where(ProductOffering.id == offering.id).with_for_update())
     previous = open_version(session, offering)
     now = clock.now()
     # A version dated in the future that never took effect is closed where it began.
@@ -102,19 +108,24 @@ def new_version(session: Session, clock: Clock, offering: ProductOffering, *,
                base=previous)
     offering.last_update = now
     session.flush()
+    if events is not None:
+        events.publish("catalog.offering_version_created", offering_id=offering.id, code=offering.code,
+                       version_id=version.id, version=version.version, previous_version_id=previous.id,
+                       effective_from=version.effective_from)
     return version
 
 
 def change_terms(session: Session, clock: Clock, offering: ProductOffering, *,
                  prices: Sequence[PriceInput] | Any = UNCHANGED, allowances: Allowances | Any = UNCHANGED,
-                 validity_days: int | Any | None = UNCHANGED) -> ProductOfferingVersion:
+                 validity_days: int | Any | None = UNCHANGED,
+                 events: EventBus | None = None) -> ProductOfferingVersion:
     """Apply new terms: in place before launch, as a new version after; no-op if nothing differs."""
     version = open_version(session, offering)
     if not _differs(version, prices, allowances, validity_days):
         return version
     if offering.is_frozen:
         return new_version(session, clock, offering, prices=prices, allowances=allowances,
-                           validity_days=validity_days)
+                           validity_days=validity_days, events=events)
     _set_terms(session, clock, offering, version,
                list(version.prices) if prices is UNCHANGED else prices,
                Allowances.of(version) if allowances is UNCHANGED else (allowances or Allowances()),

@@ -3,14 +3,16 @@ with its history and events, and the plan rules."""
 from __future__ import annotations
 
 import itertools
+import threading
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from billing import subscriptions as subs
 from billing.accounts import create_account, set_account_state
-from billing.models import Subscription, SubscriptionStatusChange
+from billing.models import BillingAccount, Subscription, SubscriptionStatusChange
 from catalog.offerings import set_lifecycle_status
 from catalog.prices import PriceTerms
 from catalog.versions import change_terms
@@ -226,3 +228,35 @@ def test_first_line_puts_a_defined_account_to_use(session, clock, events, custom
                              default_currency="KES", state="Defined")
     sell(session, clock, events, account, plan)
     assert account.state == "Active"
+
+
+def test_two_sales_of_one_number_at_once_end_in_one_line_and_a_conflict(session, clock, events, prepaid, plan):
+    """The race the service check cannot see: the index decides and the loser gets a Conflict."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("needs two concurrent writers")
+    session.commit()
+    first, second = Session(session.get_bind()), Session(session.get_bind())
+    outcome: list[object] = []
+    try:
+        sell(first, clock, events, first.get(BillingAccount, prepaid.id), plan, "0712345678")
+
+        def sell_again():
+            try:
+                sell(second, clock, events, second.get(BillingAccount, prepaid.id), plan, "0712345678")
+                second.commit()
+                outcome.append("sold")
+            except Conflict as conflict:
+                second.rollback()
+                outcome.append(conflict)
+
+        worker = threading.Thread(target=sell_again)
+        worker.start()
+        worker.join(0.5)  # blocked on the first sale's index entry
+        first.commit()
+        worker.join(10)
+    finally:
+        first.close()
+        second.close()
+    [conflict] = outcome
+    assert isinstance(conflict, Conflict) and conflict.code == "msisdn_in_use"
+    assert session.scalar(sa.select(sa.func.count()).select_from(Subscription)) == 1

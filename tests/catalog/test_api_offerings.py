@@ -68,7 +68,7 @@ def test_local_specification_and_category_references(api):
 def test_patch_price_of_launched_offering_opens_version_two(api, session):
     body = api.post(URL, json=SMART).json
     old_price = body["productOfferingPrice"][0]
-    changed = {**old_price, "price": {"unit": "KES", "value": "550.00"}}
+    changed = {"id": old_price["id"], "price": {"value": "550.00"}}
     patched = api.patch(f"{URL}/{body['id']}", json={"productOfferingPrice": [changed]})
     assert patched.status_code == 200, patched.json
     assert patched.json["version"] == "2"
@@ -88,9 +88,14 @@ def test_patch_with_the_same_price_reference_keeps_the_version(api):
 
 def test_patch_allowance_and_lifecycle(api):
     body = api.post(URL, json={**SMART, "lifecycleStatus": "In design"}).json
-    patched = api.patch(f"{URL}/{body['id']}", json={"allowance": {"dataMB": 4096}, "lifecycleStatus": "Active"})
+    patched = api.patch(f"{URL}/{body['id']}", json={"allowance": {"dataMB": 4096, "scope": None},
+                                                     "lifecycleStatus": "Active"})
     assert patched.status_code == 200
-    assert patched.json["allowance"] == {"dataMB": 4096} and patched.json["version"] == "1"
+    assert patched.json["allowance"] == {"voiceMinutes": 500, "sms": 100, "dataMB": 4096}
+    assert patched.json["version"] == "1"  # still in design when the terms changed: edited in place
+    ended = api.patch(f"{URL}/{body['id']}", json={"validFor": {"endDateTime": "2027-01-01T00:00:00Z"}}).json
+    assert ended["validFor"] == {"startDateTime": "2026-01-01T00:00:00.000Z", "endDateTime": "2027-01-01T00:00:00.000Z"}
+    assert ended["version"] == "1"
     illegal = api.patch(f"{URL}/{body['id']}", json={"lifecycleStatus": "In study"})
     assert illegal.status_code == 409 and illegal.json["@type"] == "Error"
 
@@ -183,3 +188,13 @@ def test_bundle_offering_lists_its_members(api):
     assert bundle.json["isBundle"] is True
     assert [m["id"] for m in bundle.json["bundledProductOffering"]] == [plan["id"], addon["id"]]
     assert bundle.json["bundledProductOffering"][0]["lifecycleStatus"] == "Launched"
+
+
+def test_changes_are_published_as_events(api, events):
+    body = api.post(URL, json=SMART).json
+    api.patch(f"{URL}/{body['id']}", json={"validityDays": 28})
+    api.patch(f"{URL}/{body['id']}", json={"lifecycleStatus": "Retired"})
+    [created] = events.named("catalog.offering_version_created")
+    assert created.payload["code"] == "PRE-SMART-500" and created.payload["version"] == 2
+    [retired] = events.named("catalog.offering_status_changed")
+    assert (retired.payload["from_status"], retired.payload["to_status"]) == ("Launched", "Retired")

@@ -31,6 +31,8 @@ def test_price_crud(api):
     renamed = api.patch(f"{PRICES}/{body['id']}", json={"name": "Renamed", "price": {"unit": "EUR", "value": 9}})
     assert renamed.status_code == 200
     assert renamed.json["name"] == "Renamed" and renamed.json["price"] == {"unit": "EUR", "value": 9}
+    revalued = api.patch(f"{PRICES}/{body['id']}", json={"price": {"value": "9.50"}}).json
+    assert revalued["price"] == {"unit": "EUR", "value": Decimal("9.50")}
     assert api.delete(f"{PRICES}/{body['id']}").status_code == 204
     assert api.get(f"{PRICES}/{body['id']}").status_code == 404
 

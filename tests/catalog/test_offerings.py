@@ -181,3 +181,10 @@ def test_bundle_of_offerings(session, clock, smart_plan):
     assert bundle.is_bundle and bundle.bundled == [smart_plan, addon]
     with pytest.raises(ValidationError):
         offerings.update_offering(session, clock, bundle, bundled_offering_ids=[bundle.id])
+
+
+def test_moving_start_of_sale_back_before_launch_moves_the_terms(session, clock):
+    draft = offerings.create_offering(session, clock, name="Draft")
+    earlier = clock.now() - dt.timedelta(days=30)
+    offerings.update_offering(session, clock, draft, valid_from=earlier)
+    assert current_version(session, draft, at=earlier) is current_version(session, draft)

@@ -28,8 +28,9 @@ from core.errors import ValidationError
 from core.money import quantize
 from crm.models import Customer
 from web import context
+from web.api import customer
 from web.api.payload import get_decimal, get_int, get_obj, get_objects, get_str, ref_id
-from web.api.tmf import Resource, TmfApi, base_url
+from web.api.tmf import Resource, TmfApi
 
 API = TmfApi(
     "accountManagement",
@@ -37,14 +38,11 @@ API = TmfApi(
     spec_file="TMF666-AccountManagement-v4.0.0.swagger.json",
 )
 
-CUSTOMER_HREF = "/tmf-api/customerManagement/v4/customer/"
-
-
 def customer_ref(customer_id: int) -> dict:
     """The TMF ``RelatedParty`` for a customer, as billing resources show it."""
-    customer = db.session.get(Customer, customer_id)
-    return {"id": str(customer_id), "href": f"{base_url()}{CUSTOMER_HREF}{customer_id}",
-            "name": customer.name if customer else None, "role": "customer", "@referredType": "Customer"}
+    found = db.session.get(Customer, customer_id)
+    return {"id": str(customer_id), "href": customer.API.href("customer", str(customer_id)),
+            "name": found.name if found else None, "role": "customer", "@referredType": "Customer"}
 
 
 def account_ref(account: BillingAccount) -> dict:

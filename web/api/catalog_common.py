@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from catalog.validation import as_id
 from core.clock import isoformat_z, parse_datetime
 from core.errors import ValidationError
-from web.api.payload import get_period, ref_id
+from web.api.payload import get_datetime, get_obj, get_period, ref_id
 from web.api.tmf import base_url
 
 PREFIX = "/tmf-api/productCatalogManagement/v4"
@@ -36,9 +36,18 @@ def period(valid_from: dt.datetime | None, valid_to: dt.datetime | None) -> dict
 
 
 def period_changes(body: dict, changes: dict[str, Any]) -> None:
-    """``validFor`` into ``valid_from``/``valid_to``; on PATCH only when sent."""
-    if "validFor" in body:
-        changes["valid_from"], changes["valid_to"] = get_period(body)
+    """``validFor`` into ``valid_from``/``valid_to``, with merge-patch meaning: only the ends
+    sent change (``null`` clears one); ``"validFor": null`` clears both."""
+    if "validFor" not in body:
+        return
+    get_period(body)  # validates types and order of what was sent
+    period = get_obj(body, "validFor")
+    if period is None:
+        changes["valid_from"] = changes["valid_to"] = None
+        return
+    for key, attribute in (("startDateTime", "valid_from"), ("endDateTime", "valid_to")):
+        if key in period:
+            changes[attribute] = get_datetime(period, key)
 
 
 def local_id(reference: dict, field: str) -> int:

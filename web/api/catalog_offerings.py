@@ -39,7 +39,7 @@ from web.api import catalog_common as common
 from web.api.catalog_prices import price_values, terms_kwargs
 from web.api.payload import get_bool, get_int, get_obj, get_objects, get_str
 from web.api.tmf import Resource
-from web.context import clock
+from web.context import clock, events
 
 NAME = "productOffering"
 _REFERENCE_KEYS = ("id", "href", "name", "version", "@referredType", "@type")
@@ -91,10 +91,13 @@ def _allowance_json(version: ProductOfferingVersion) -> dict[str, Any]:
                            "dataMB": version.data_mb, "scope": version.allowance_scope})
 
 
-def _allowances(body: dict) -> Allowances | None:
+def _allowances(body: dict, current: dict[str, Any] | None = None) -> Allowances | None:
+    """The ``allowance`` object; on PATCH merged into ``current`` (``null`` removes a key)."""
     allowance = get_obj(body, "allowance")
     if allowance is None:
         return None
+    if current is not None:
+        allowance = {k: v for k, v in {**current, **allowance}.items() if v is not None}
     return Allowances(voice_minutes=get_int(allowance, "voiceMinutes", minimum=0),
                       sms_count=get_int(allowance, "sms", minimum=0),
                       data_mb=get_int(allowance, "dataMB", minimum=0),
@@ -107,12 +110,15 @@ def _prices(body: dict) -> list[ProductOfferingPrice | price_service.PriceTerms]
     wanted: list[ProductOfferingPrice | price_service.PriceTerms] = []
     for index, entry in enumerate(get_objects(body, "productOfferingPrice")):
         field = f"productOfferingPrice[{index}]"
-        terms = terms_kwargs(entry, partial=True)
         existing = None
         if entry.get("id") is not None or entry.get("href") is not None:
             existing = price_service.get_price(db.session, common.local_id(entry, field))
             if existing is None:
                 raise ValidationError("refers to no known productOfferingPrice", field=field)
+            current = price_values(existing)
+            entry = {**entry, **{key: {**current.get(key, {}), **entry[key]} for key in ("price", "unitOfMeasure")
+                                 if isinstance(entry.get(key), dict)}}
+        terms = terms_kwargs(entry, partial=True)
         if existing is not None:
             merged = {k: getattr(existing, k) for k in price_service.COMMERCIAL} | terms
             candidate = price_service.PriceTerms(name=get_str(entry, "name") or existing.name,
@@ -141,7 +147,9 @@ def _specification(body: dict, changes: dict[str, Any]) -> None:
         raise ValidationError("reference needs an id or href", field="productSpecification")
 
 
-def _kwargs(body: dict, *, partial: bool) -> dict[str, Any]:
+def _kwargs(body: dict, offering: ProductOffering | None = None) -> dict[str, Any]:
+    """Service keyword arguments from a POST body, or from a PATCH body of ``offering``."""
+    partial = offering is not None
     out: dict[str, Any] = {}
     if not partial or "name" in body:
         out["name"] = get_str(body, "name", required=True, max_length=200)
@@ -165,14 +173,15 @@ def _kwargs(body: dict, *, partial: bool) -> dict[str, Any]:
     if "productOfferingPrice" in body:
         out["prices"] = _prices(body)
     if "allowance" in body:
-        out["allowances"] = _allowances(body)
+        current = _allowance_json(open_version(db.session, offering)) if offering is not None else None
+        out["allowances"] = _allowances(body, current)
     if "validityDays" in body:
         out["validity_days"] = get_int(body, "validityDays", minimum=1)
     return out
 
 
 def create(body: dict) -> ProductOffering:
-    kwargs = _kwargs(body, partial=False)
+    kwargs = _kwargs(body)
     for name in ("kind", "payment_type", "code"):
         if kwargs.get(name) is None:
             kwargs.pop(name, None)
@@ -180,7 +189,8 @@ def create(body: dict) -> ProductOffering:
 
 
 def update(offering: ProductOffering, body: dict) -> ProductOffering:
-    return offering_service.update_offering(db.session, clock(), offering, **_kwargs(body, partial=True))
+    return offering_service.update_offering(db.session, clock(), offering, events=events(),
+                                            **_kwargs(body, offering))
 
 
 def delete(offering: ProductOffering) -> None:

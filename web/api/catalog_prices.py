@@ -128,7 +128,13 @@ def create(body: dict) -> ProductOfferingPrice:
 
 
 def update(price: ProductOfferingPrice, body: dict) -> ProductOfferingPrice:
-    return price_service.update_price(db.session, clock(), price, **_kwargs(body, partial=True))
+    # Merge-patch: {"price": {"value": 9}} keeps the currency the price already has.
+    current = price_values(price)
+    merged = dict(body)
+    for key in ("price", "unitOfMeasure"):
+        if isinstance(body.get(key), dict):
+            merged[key] = {**current.get(key, {}), **body[key]}
+    return price_service.update_price(db.session, clock(), price, **_kwargs(merged, partial=True))
 
 
 def delete(price: ProductOfferingPrice) -> None:
