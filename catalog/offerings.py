@@ -140,6 +140,8 @@ def update_offering(session: Session, clock: Clock, offering: ProductOffering, *
         offering.categories = _categories(session, changes["category_ids"] or ())
     if "bundled_offering_ids" in changes:
         _set_bundled(session, offering, changes["bundled_offering_ids"] or ())
+    if offering.bundled and not offering.is_bundle:
+        raise ValidationError("an offering with bundled offerings is a bundle; remove them first", field="isBundle")
     terms = {k: changes[k] for k in TERMS if k in changes}
     if terms:
         change_terms(session, clock, offering, events=events, **terms)
@@ -183,18 +185,24 @@ def delete_offering(session: Session, offering: ProductOffering) -> None:
 
 def sellable_offerings(session: Session, *, kind: str | None = None, payment_type: str | None = None,
                        at: dt.datetime | None = None) -> list[ProductOffering]:
-    """Offerings for sale at ``at`` (default now): in market, sellable, within their validity.
+    """Offerings for sale at ``at`` (default now): in market, sellable, within their validity,
+    with a version in effect.
     ``payment_type`` "prepaid" also finds offerings open to any payment type."""
     at = at or SystemClock().now()
     stmt = sa.select(ProductOffering).where(
         ProductOffering.lifecycle_status.in_(lifecycle.IN_MARKET), ProductOffering.is_sellable.is_(True),
         sa.or_(ProductOffering.valid_from.is_(None), ProductOffering.valid_from <= at),
-        sa.or_(ProductOffering.valid_to.is_(None), ProductOffering.valid_to > at))
+        sa.or_(ProductOffering.valid_to.is_(None), ProductOffering.valid_to > at),
+        # and with terms in effect then: nothing is sold without the version it is sold on
+        sa.exists().where(ProductOfferingVersion.offering_id == ProductOffering.id,
+                          ProductOfferingVersion.effective_from <= at,
+                          sa.or_(ProductOfferingVersion.effective_to.is_(None),
+                                 ProductOfferingVersion.effective_to > at)))
     if kind is not None:
         stmt = stmt.where(ProductOffering.kind == one_of(kind, OFFERING_KINDS, "kind"))
     if payment_type is not None:
         wanted = one_of(payment_type, PAYMENT_TYPES, "paymentType")
-        stmt = stmt.where(ProductOffering.payment_type.in_({wanted, "any"}))
+        stmt = stmt.where(ProductOffering.payment_type.in_((wanted, "any")))
     return list(session.scalars(stmt.order_by(ProductOffering.name, ProductOffering.id)))
 
 

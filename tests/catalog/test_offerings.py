@@ -181,6 +181,10 @@ def test_bundle_of_offerings(session, clock, smart_plan):
     assert bundle.is_bundle and bundle.bundled == [smart_plan, addon]
     with pytest.raises(ValidationError):
         offerings.update_offering(session, clock, bundle, bundled_offering_ids=[bundle.id])
+    with pytest.raises(ValidationError):
+        offerings.update_offering(session, clock, bundle, is_bundle=False)
+    offerings.update_offering(session, clock, bundle, is_bundle=False, bundled_offering_ids=[])
+    assert not bundle.is_bundle and bundle.bundled == []
 
 
 def test_moving_start_of_sale_back_before_launch_moves_the_terms(session, clock):
@@ -188,3 +192,7 @@ def test_moving_start_of_sale_back_before_launch_moves_the_terms(session, clock)
     earlier = clock.now() - dt.timedelta(days=30)
     offerings.update_offering(session, clock, draft, valid_from=earlier)
     assert current_version(session, draft, at=earlier) is current_version(session, draft)
+
+
+def test_nothing_is_sellable_before_its_terms_exist(session, clock, smart_plan):
+    assert offerings.sellable_offerings(session, at=clock.now() - dt.timedelta(days=1)) == []

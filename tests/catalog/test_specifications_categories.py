@@ -47,3 +47,16 @@ def test_catalog_lists_categories(session, clock):
     assert catalog.categories == [] and catalog.lifecycle_status == "Active"
     categories.delete_catalog(session, catalog)
     assert categories.get_catalog(session, catalog.id) is None
+
+
+def test_deleting_a_category_or_bundle_member_leaves_no_dangling_links(session, clock):
+    mobile = categories.create_category(session, clock, name="Mobile")
+    catalog = categories.create_catalog(session, clock, name="Retail", category_ids=[mobile.id])
+    member = offerings.create_offering(session, clock, name="Night data", category_ids=[mobile.id])
+    bundle = offerings.create_offering(session, clock, name="Pack", bundled_offering_ids=[member.id])
+    session.commit()
+    categories.delete_category(session, mobile)
+    offerings.delete_offering(session, member)
+    session.commit()
+    session.expire_all()
+    assert catalog.categories == [] and bundle.bundled == []
