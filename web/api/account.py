@@ -29,6 +29,7 @@ from core.money import quantize
 from crm.models import Customer
 from web import context
 from web.api import customer
+from web.api.filters import by_id, by_text
 from web.api.payload import get_decimal, get_int, get_obj, get_objects, get_str, ref_id
 from web.api.tmf import Resource, TmfApi
 
@@ -184,19 +185,6 @@ def _load(ident: str) -> BillingAccount | None:
     return db.session.get(BillingAccount, int(ident)) if ident.isdigit() else None
 
 
-def int_filter(column):
-    """A list filter on an integer id column; ``1,2`` means either, non-numbers match nothing."""
-    def condition(value: str):
-        ids = [int(v) for v in value.split(",") if v.strip().isdigit()]
-        return column.in_(ids) if ids else sa.false()
-
-    return condition
-
-
-def _in_filter(column, transform=lambda v: v):
-    return lambda value: column.in_([transform(v.strip()) for v in value.split(",")])
-
-
 API.add(Resource(
     name="billingAccount",
     type_name="BillingAccount",
@@ -207,13 +195,13 @@ API.add(Resource(
     update=_update,
     delete=_delete,
     filters={
-        "id": int_filter(BillingAccount.id),
-        "name": _in_filter(BillingAccount.name),
-        "state": _in_filter(BillingAccount.state),
-        "accountType": _in_filter(BillingAccount.payment_type, str.lower),
-        "paymentType": _in_filter(BillingAccount.payment_type, str.lower),
-        "currency": _in_filter(BillingAccount.currency, str.upper),
-        "relatedParty.id": int_filter(BillingAccount.customer_id),
+        "id": by_id(BillingAccount.id),
+        "name": by_text(BillingAccount.name),
+        "state": by_text(BillingAccount.state),
+        "accountType": by_text(BillingAccount.payment_type, str.lower),
+        "paymentType": by_text(BillingAccount.payment_type, str.lower),
+        "currency": by_text(BillingAccount.currency, str.upper),
+        "relatedParty.id": by_id(BillingAccount.customer_id),
     },
     description="Billing accounts: who pays for subscriptions, prepaid or postpaid.",
 ))

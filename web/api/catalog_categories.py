@@ -16,13 +16,15 @@ from core.clock import isoformat_z
 from core.db import db
 from core.errors import ValidationError
 from web.api import catalog_common as common
+from web.api.filters import by_flag, by_id, by_text
 from web.api.payload import get_objects, get_str
+from web.api.render import compact, period
 from web.api.tmf import Resource
 from web.context import clock
 
 
 def category_json(category: Category) -> dict[str, Any]:
-    out = common.compact({
+    out = compact({
         "@type": "Category",
         "name": category.name,
         "description": category.description,
@@ -31,7 +33,7 @@ def category_json(category: Category) -> dict[str, Any]:
         "lifecycleStatus": category.lifecycle_status,
         "isRoot": category.is_root,
         "parentId": str(category.parent_id) if category.parent_id is not None else None,
-        "validFor": common.period(category.valid_from, category.valid_to),
+        "validFor": period(category.valid_from, category.valid_to),
     })
     out["subCategory"] = [common.ref("category", c, "Category") for c in category.children]
     out["productOffering"] = [common.ref("productOffering", o, "ProductOffering") for o in category.offerings]
@@ -73,16 +75,16 @@ CATEGORY = Resource(
     delete=lambda category: category_service.delete_category(db.session, category),
     filters={
         **common.lifecycle_filters(Category),
-        "version": common.text_filter(Category.version),
-        "isRoot": common.bool_filter(Category.is_root),
-        "parentId": common.id_filter(Category.parent_id),
+        "version": by_text(Category.version),
+        "isRoot": by_flag(Category.is_root),
+        "parentId": by_id(Category.parent_id),
     },
     description="Categories that group offerings into a tree.",
 )
 
 
 def catalog_json(catalog: Catalog) -> dict[str, Any]:
-    out = common.compact({
+    out = compact({
         "@type": "Catalog",
         "name": catalog.name,
         "description": catalog.description,
@@ -90,7 +92,7 @@ def catalog_json(catalog: Catalog) -> dict[str, Any]:
         "version": catalog.version,
         "lastUpdate": isoformat_z(catalog.last_update),
         "lifecycleStatus": catalog.lifecycle_status,
-        "validFor": common.period(catalog.valid_from, catalog.valid_to),
+        "validFor": period(catalog.valid_from, catalog.valid_to),
     })
     out["category"] = [common.ref("category", c, "Category") for c in catalog.categories]
     return out
@@ -122,8 +124,8 @@ CATALOG = Resource(
     delete=lambda catalog: category_service.delete_catalog(db.session, catalog),
     filters={
         **common.lifecycle_filters(Catalog),
-        "version": common.text_filter(Catalog.version),
-        "catalogType": common.text_filter(Catalog.catalog_type),
+        "version": by_text(Catalog.version),
+        "catalogType": by_text(Catalog.catalog_type),
     },
     description="Catalogs: named sets of root categories.",
 )

@@ -37,7 +37,9 @@ from core.db import db
 from core.errors import ValidationError
 from web.api import catalog_common as common
 from web.api.catalog_prices import price_values, terms_kwargs
+from web.api.filters import by_flag, by_text
 from web.api.payload import get_bool, get_int, get_obj, get_objects, get_str
+from web.api.render import compact, period
 from web.api.tmf import Resource
 from web.context import clock, events
 
@@ -57,9 +59,9 @@ def to_tmf(offering: ProductOffering) -> dict[str, Any]:
         "statusReason": offering.status_reason,
         "isBundle": offering.is_bundle,
         "isSellable": offering.is_sellable,
-        "validFor": common.period(offering.valid_from, offering.valid_to),
+        "validFor": period(offering.valid_from, offering.valid_to),
     }
-    out = common.compact(out)
+    out = compact(out)
     # Always present (null when none): conformance clients expect the attribute on simple offerings.
     out["productSpecification"] = _specification_json(offering)
     out["category"] = [common.ref("category", c, "Category") for c in offering.categories]
@@ -87,7 +89,7 @@ def _price_ref(price: ProductOfferingPrice) -> dict[str, Any]:
 
 
 def _allowance_json(version: ProductOfferingVersion) -> dict[str, Any]:
-    return common.compact({"voiceMinutes": version.voice_minutes, "sms": version.sms_count,
+    return compact({"voiceMinutes": version.voice_minutes, "sms": version.sms_count,
                            "dataMB": version.data_mb, "scope": version.allowance_scope})
 
 
@@ -208,11 +210,11 @@ RESOURCE = Resource(
     delete=delete,
     filters={
         **common.lifecycle_filters(ProductOffering),
-        "code": common.text_filter(ProductOffering.code),
-        "kind": common.text_filter(ProductOffering.kind),
-        "paymentType": common.text_filter(ProductOffering.payment_type),
-        "isBundle": common.bool_filter(ProductOffering.is_bundle),
-        "isSellable": common.bool_filter(ProductOffering.is_sellable),
+        "code": by_text(ProductOffering.code),
+        "kind": by_text(ProductOffering.kind),
+        "paymentType": by_text(ProductOffering.payment_type),
+        "isBundle": by_flag(ProductOffering.is_bundle),
+        "isSellable": by_flag(ProductOffering.is_sellable),
     },
     description="Offerings: prepaid and postpaid plans, bundles and add-ons, with versioned terms.",
 )

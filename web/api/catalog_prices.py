@@ -25,7 +25,9 @@ from core.db import db
 from core.errors import ValidationError
 from core.money import minor_units, to_decimal
 from web.api import catalog_common as common
+from web.api.filters import by_flag, by_text
 from web.api.payload import get_bool, get_int, get_obj, get_str
+from web.api.render import compact, period
 from web.api.tmf import Resource
 from web.context import clock
 
@@ -50,10 +52,10 @@ def price_values(price: ProductOfferingPrice) -> dict[str, Any]:
         out["recurringChargePeriodType"] = price.recurring_period
         out["recurringChargePeriodLength"] = price.recurring_period_length
     if price.amount is not None or price.currency is not None:
-        out["price"] = common.compact({"unit": price.currency,
+        out["price"] = compact({"unit": price.currency,
                                        "value": amount_json(price.amount, price.currency, price.price_type)})
     if price.unit_of_measure is not None or price.unit_quantity is not None:
-        out["unitOfMeasure"] = common.compact({"amount": _plain(price.unit_quantity), "units": price.unit_of_measure})
+        out["unitOfMeasure"] = compact({"amount": _plain(price.unit_quantity), "units": price.unit_of_measure})
     return out
 
 
@@ -72,12 +74,12 @@ def to_tmf(price: ProductOfferingPrice) -> dict[str, Any]:
         "lastUpdate": isoformat_z(price.last_update),
         "lifecycleStatus": price.lifecycle_status,
         "isBundle": price.is_bundle,
-        "validFor": common.period(price.valid_from, price.valid_to),
+        "validFor": period(price.valid_from, price.valid_to),
         **price_values(price),
     }
     if price.is_bundle:
         out["bundledPopRelationship"] = []
-    return common.compact(out)
+    return compact(out)
 
 
 def terms_kwargs(body: dict, *, partial: bool) -> dict[str, Any]:
@@ -152,9 +154,9 @@ RESOURCE = Resource(
     delete=delete,
     filters={
         **common.lifecycle_filters(ProductOfferingPrice),
-        "priceType": common.text_filter(ProductOfferingPrice.price_type),
-        "isBundle": common.bool_filter(ProductOfferingPrice.is_bundle),
-        "price.unit": common.text_filter(ProductOfferingPrice.currency),
+        "priceType": by_text(ProductOfferingPrice.price_type),
+        "isBundle": by_flag(ProductOfferingPrice.is_bundle),
+        "price.unit": by_text(ProductOfferingPrice.currency),
     },
     description="Prices (recurring, one-time, usage) that offerings charge.",
 )

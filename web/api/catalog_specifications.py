@@ -14,7 +14,9 @@ from catalog.models import ProductSpecification
 from core.clock import isoformat_z
 from core.db import db
 from web.api import catalog_common as common
+from web.api.filters import by_flag, by_text
 from web.api.payload import get_bool, get_objects, get_str
+from web.api.render import compact, period
 from web.api.tmf import Resource
 from web.context import clock
 
@@ -22,7 +24,7 @@ NAME = "productSpecification"
 
 
 def to_tmf(spec: ProductSpecification) -> dict[str, Any]:
-    out = common.compact({
+    out = compact({
         "@type": "ProductSpecification",
         "name": spec.name,
         "description": spec.description,
@@ -32,7 +34,7 @@ def to_tmf(spec: ProductSpecification) -> dict[str, Any]:
         "lastUpdate": isoformat_z(spec.last_update),
         "lifecycleStatus": spec.lifecycle_status,
         "isBundle": spec.is_bundle,
-        "validFor": common.period(spec.valid_from, spec.valid_to),
+        "validFor": period(spec.valid_from, spec.valid_to),
     })
     out["productSpecCharacteristic"] = list(spec.characteristics or [])
     if spec.is_bundle:
@@ -79,10 +81,10 @@ RESOURCE = Resource(
     delete=delete,
     filters={
         **common.lifecycle_filters(ProductSpecification),
-        "version": common.text_filter(ProductSpecification.version),
-        "brand": common.text_filter(ProductSpecification.brand),
-        "productNumber": common.text_filter(ProductSpecification.product_number),
-        "isBundle": common.bool_filter(ProductSpecification.is_bundle),
+        "version": by_text(ProductSpecification.version),
+        "brand": by_text(ProductSpecification.brand),
+        "productNumber": by_text(ProductSpecification.product_number),
+        "isBundle": by_flag(ProductSpecification.is_bundle),
     },
     description="What a product is (a mobile line, a SIM), apart from its price.",
 )

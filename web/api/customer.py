@@ -17,9 +17,11 @@ from core.clock import isoformat_z
 from core.db import db
 from crm import consent, customers
 from crm.models import Customer
+from web.api.filters import by_id, by_text
 from web.api.party import party_href
-from web.api.party_mapping import at, contact_media_from, contact_medium_json, drop_none, period
+from web.api.party_mapping import at, contact_media_from, contact_medium_json
 from web.api.payload import get_bool, get_list, get_obj, get_objects, get_period, get_str, ref_id
+from web.api.render import drop_empty, period
 from web.api.tmf import Resource, TmfApi
 from web.context import clock, events, settings
 
@@ -121,7 +123,7 @@ def engaged_party_json(customer: Customer) -> dict | None:
                 "@referredType": "Individual" if party.kind == "individual" else "Organization"}
     if customer.party_ref_id is None:
         return None
-    return drop_none({"id": customer.party_ref_id, "href": customer.party_ref_href,
+    return drop_empty({"id": customer.party_ref_id, "href": customer.party_ref_href,
                       "name": customer.party_ref_name, "@referredType": customer.party_ref_type})
 
 
@@ -129,7 +131,7 @@ def customer_json(customer: Customer) -> dict:
     consents = [{"channel": s.channel, "purpose": s.purpose, "granted": s.granted,
                  "recordedAt": isoformat_z(s.decided_by.recorded_at), "source": s.decided_by.source}
                 for s in consent.consent_overview(db.session, customer) if s.decided_by is not None]
-    return drop_none({
+    return drop_empty({
         "@type": "Customer",
         "name": customer.name,
         "status": customer.status,
@@ -146,21 +148,8 @@ def customer_json(customer: Customer) -> dict:
     })
 
 
-def _in(column):
-    # A comma may separate alternatives or belong to the value ("Acme, Inc."): accept both.
-    return lambda value: sa.or_(column == value, column.in_(value.split(","))) if "," in value else column == value
-
-
-def _ids(column):
-    def condition(value: str) -> sa.ColumnElement[bool]:
-        ids = [int(v) for v in value.split(",") if v.strip().isdigit()]
-        return column.in_(ids) if ids else sa.false()
-
-    return condition
-
-
 def _engaged_party_filter(value: str) -> sa.ColumnElement[bool]:
-    return sa.or_(_ids(Customer.party_id)(value), _in(Customer.party_ref_id)(value))
+    return sa.or_(by_id(Customer.party_id)(value), by_text(Customer.party_ref_id)(value))
 
 
 CUSTOMER = API.add(Resource(
@@ -174,9 +163,9 @@ CUSTOMER = API.add(Resource(
     update=update,
     delete=delete,
     filters={
-        "id": _ids(Customer.id), "name": _in(Customer.name), "status": _in(Customer.status),
-        "engagedParty.id": _engaged_party_filter, "preferredChannel": _in(Customer.preferred_channel),
-        "customerCategory": _in(Customer.category), "customerSegment": _in(Customer.segment),
+        "id": by_id(Customer.id), "name": by_text(Customer.name), "status": by_text(Customer.status),
+        "engagedParty.id": _engaged_party_filter, "preferredChannel": by_text(Customer.preferred_channel),
+        "customerCategory": by_text(Customer.category), "customerSegment": by_text(Customer.segment),
     },
     description="TMF629 customer: the commercial relationship with an individual or organization.",
 ))

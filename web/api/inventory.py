@@ -25,7 +25,8 @@ from core.errors import ValidationError
 from core.msisdn import normalise
 from web import context
 from web.api import catalog
-from web.api.account import account_ref, customer_ref, int_filter
+from web.api.account import account_ref, customer_ref
+from web.api.filters import by_id
 from web.api.payload import get_obj, get_objects, get_str, ref_id
 from web.api.tmf import Resource, TmfApi
 
@@ -201,10 +202,10 @@ API.add(Resource(
     update=_update,
     delete=_delete,
     filters={
-        "id": int_filter(Subscription.id),
+        "id": by_id(Subscription.id),
         "status": _status_filter,
-        "billingAccount.id": int_filter(Subscription.billing_account_id),
-        "productOffering.id": int_filter(Subscription.offering_id),
+        "billingAccount.id": by_id(Subscription.billing_account_id),
+        "productOffering.id": by_id(Subscription.offering_id),
         "relatedParty.id": _customer_filter,
     },
     description="Subscriptions (lines): an MSISDN on a plan, billed to an account.",

@@ -9,17 +9,17 @@ from sqlalchemy.orm import selectinload
 from core.db import db
 from crm import parties
 from crm.models import Party
+from web.api.filters import by_id, by_text
 from web.api.party_mapping import (
     contact_media_from,
     contact_medium_json,
     date_as_datetime,
-    drop_none,
     get_date,
     identification_json,
     identifications_from,
-    period,
 )
 from web.api.payload import get_bool, get_objects, get_period, get_str
+from web.api.render import drop_empty, period
 from web.api.tmf import Resource, TmfApi
 from web.context import clock, settings
 
@@ -114,11 +114,11 @@ def individual_json(party: Party) -> dict:
     }
     if party.preferred_language:
         body["languageAbility"] = [{"languageCode": party.preferred_language, "isFavouriteLanguage": True}]
-    return drop_none(body)
+    return drop_empty(body)
 
 
 def organization_json(party: Party) -> dict:
-    return drop_none({
+    return drop_empty({
         "@type": "Organization",
         "name": party.name, "tradingName": party.trading_name, "organizationType": party.organization_type,
         "registrationNumber": party.registration_number, "isLegalEntity": party.is_legal_entity,
@@ -130,21 +130,11 @@ def organization_json(party: Party) -> dict:
     })
 
 
-def _id_filter(value: str) -> sa.ColumnElement[bool]:
-    ids = [int(v) for v in value.split(",") if v.strip().isdigit()]
-    return Party.id.in_(ids) if ids else sa.false()
-
-
-def _column_filter(column) -> Any:
-    # A comma may separate alternatives or belong to the value ("Acme, Inc."): accept both.
-    return lambda value: sa.or_(column == value, column.in_(value.split(","))) if "," in value else column == value
-
-
 def _resource(kind: str) -> Resource:
     individual = kind == "individual"
     columns = INDIVIDUAL_STRINGS if individual else ORGANIZATION_STRINGS
-    filters = {name: _column_filter(getattr(Party, column)) for name, (column, _size) in columns.items()}
-    filters.update({"id": _id_filter, "status": _column_filter(Party.status)})
+    filters = {name: by_text(getattr(Party, column)) for name, (column, _size) in columns.items()}
+    filters.update({"id": by_id(Party.id), "status": by_text(Party.status)})
     return Resource(
         name=kind,
         type_name="Individual" if individual else "Organization",

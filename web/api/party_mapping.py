@@ -12,6 +12,7 @@ from crm.contacts import ContactDetails
 from crm.identifications import IdentificationDetails
 from crm.models import ContactMedium, Identification
 from web.api.payload import get_bool, get_datetime, get_obj, get_objects, get_period, get_str
+from web.api.render import period
 
 # MediumCharacteristic attribute -> ContactDetails field.
 CHARACTERISTIC_FIELDS = {
@@ -30,12 +31,6 @@ def at(prefix: str) -> Iterator[None]:
     except ValidationError as error:
         error.field = f"{prefix}.{error.field}" if error.field else prefix
         raise
-
-
-def period(start: dt.datetime | None, end: dt.datetime | None) -> dict | None:
-    if start is None and end is None:
-        return None
-    return {k: v for k, v in (("startDateTime", isoformat_z(start)), ("endDateTime", isoformat_z(end))) if v}
 
 
 def date_as_datetime(day: dt.date | None) -> str | None:
@@ -117,7 +112,3 @@ def identification_json(document: Identification, type_name: str) -> dict:
     if valid_for:
         out["validFor"] = valid_for
     return out
-
-
-def drop_none(body: dict) -> dict:
-    return {k: v for k, v in body.items() if v is not None and v != []}
