@@ -121,3 +121,76 @@ class SubscriptionStatusChange(Base):
     reason: Mapped[str | None] = mapped_column(sa.String(200))
     source: Mapped[str] = mapped_column(sa.String(100))  # who or what: "api", "agent:12", "dunning"
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+BUCKET_SERVICES = ("voice", "sms", "data")
+# Buckets count in the units rating charges in: seconds, messages, bytes.
+BUCKET_UNITS = {"voice": "second", "sms": "message", "data": "byte"}
+
+
+class Bucket(Base):
+    """Units a line may still use: a plan's monthly allowance or a bundle bought, with expiry.
+
+    Quantities are whole base units (seconds, messages, bytes) so consumption never rounds.
+    ``scope`` narrows where the units apply (e.g. "national", "onnet", "roaming"; None means
+    anywhere); rating consumes the most specific bucket first, then the one expiring first.
+    """
+
+    __tablename__ = "bucket"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(sa.ForeignKey("subscription.id"), index=True)
+    service: Mapped[str] = mapped_column(sa.String(5))
+    unit: Mapped[str] = mapped_column(sa.String(8))
+    initial: Mapped[int] = mapped_column(sa.BigInteger())
+    remaining: Mapped[int] = mapped_column(sa.BigInteger())
+    scope: Mapped[str | None] = mapped_column(sa.String(20))
+    priority: Mapped[int] = mapped_column(default=100)  # lower is used first among equals
+    valid_from: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    valid_to: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Where the units came from: the offering version (plan allowance or bundle) and the order.
+    offering_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("product_offering_version.id"))
+    source: Mapped[str] = mapped_column(sa.String(20))  # "plan", "bundle", "adjustment", "promotion"
+    reference: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    status: Mapped[str] = mapped_column(sa.String(10), default="active")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        sa.CheckConstraint("service IN ('voice', 'sms', 'data')", name="service"),
+        sa.CheckConstraint("status IN ('active', 'revoked')", name="status"),
+        sa.CheckConstraint("remaining >= 0 AND remaining <= initial", name="remaining"),
+        sa.Index("ix_bucket_live", "subscription_id", "service", "status"),
+    )
+
+
+CHARGE_KINDS = ("oneTime", "recurring", "usage", "adjustment")
+
+
+class Charge(Base):
+    """Money owed on a postpaid account, waiting for the next bill run.
+
+    Every line of a future invoice is one of these, with its reference (order, rated record,
+    price) so the bill can be traced back to why it was charged.
+    """
+
+    __tablename__ = "charge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    billing_account_id: Mapped[int] = mapped_column(sa.ForeignKey("billing_account.id"), index=True)
+    subscription_id: Mapped[int | None] = mapped_column(sa.ForeignKey("subscription.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(12))
+    description: Mapped[str] = mapped_column(sa.String(200))
+    amount: Mapped[Decimal] = mapped_column(ExactDecimal())  # negative for credits
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    period_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    period_end: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    price_id: Mapped[int | None] = mapped_column(sa.ForeignKey("product_offering_price.id"))
+    reference: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    status: Mapped[str] = mapped_column(sa.String(10), default="unbilled")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('oneTime', 'recurring', 'usage', 'adjustment')", name="kind"),
+        sa.CheckConstraint("status IN ('unbilled', 'billed', 'cancelled')", name="status"),
+    )

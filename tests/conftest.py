@@ -53,7 +53,10 @@ def schema(database_url, tmp_path_factory):
     """Build the schema once per worker, through the Alembic migrations when there are any."""
     app = create_app(make_settings(database_url), instance_path=str(tmp_path_factory.mktemp("instance")))
     with app.app_context():
-        if any(pathlib.Path(MIGRATIONS, "versions").glob("*.py")):
+        # BSS_TEST_SCHEMA=create_all builds from the models while new models await their
+        # migration; tests/test_migrations.py still proves the migrations match the models.
+        use_models = os.environ.get("BSS_TEST_SCHEMA") == "create_all"
+        if not use_models and any(pathlib.Path(MIGRATIONS, "versions").glob("*.py")):
             from flask_migrate import upgrade
 
             upgrade(directory=MIGRATIONS)
