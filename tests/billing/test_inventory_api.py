@@ -204,3 +204,16 @@ def test_related_party_must_own_the_billing_account(api, sold, prepaid, plan, ne
                                    "relatedParty": [{"id": str(stranger), "role": "customer"}]})
     assert response.status_code == 400
     assert f"does not belong to customer {stranger}" in response.get_json()["reason"]
+
+
+def test_products_filter_by_msisdn_in_any_form(api, customer_id, plan, session, clock, events, prepaid):
+    from billing.subscriptions import create_subscription
+
+    line = create_subscription(session, clock, events, account=prepaid, msisdn="0712345678", offering_id=plan.id,
+                               default_region="KE", iccid="8925402000000000001")
+    session.commit()
+    for query in ("%2B254712345678", "+254712345678", "0712345678", "8925402000000000001"):
+        response = api.get(f"/tmf-api/productInventory/v4/product?productCharacteristic.value={query}")
+        assert response.status_code == 200
+        assert [p["id"] for p in response.get_json()] == [str(line.id)], query
+    assert api.get("/tmf-api/productInventory/v4/product?productCharacteristic.value=0799999999").get_json() == []

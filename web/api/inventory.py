@@ -192,6 +192,23 @@ def _customer_filter(value: str):
     return Subscription.billing_account_id.in_(accounts) if ids else sa.false()
 
 
+def _characteristic_filter(value: str):
+    """``productCharacteristic.value``: an MSISDN in any form we read, an ICCID or an IMSI.
+
+    A ``+`` left unencoded in a query string arrives as a space; E.164 survives either way."""
+    conditions = []
+    for raw in value.split(","):
+        text = raw.strip()
+        if not text:
+            continue
+        conditions += [Subscription.iccid == text, Subscription.imsi == text]
+        try:
+            conditions.append(Subscription.msisdn == normalise(text, context.settings().default_region))
+        except ValidationError:
+            pass
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
 API.add(Resource(
     name="product",
     type_name="Product",
@@ -207,6 +224,7 @@ API.add(Resource(
         "billingAccount.id": by_id(Subscription.billing_account_id),
         "productOffering.id": by_id(Subscription.offering_id),
         "relatedParty.id": _customer_filter,
+        "productCharacteristic.value": _characteristic_filter,
     },
     description="Subscriptions (lines): an MSISDN on a plan, billed to an account.",
 ))

@@ -29,6 +29,8 @@ from web.api.payload import json_body
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+# Most rows a filter on rendered JSON (one with no SQL equivalent) may examine.
+MAX_SCAN = 20_000
 # Query parameters that steer the listing rather than filter it.
 RESERVED_PARAMS = {"fields", "offset", "limit", "sort", "depth", "expand"}
 
@@ -109,6 +111,17 @@ class TmfApi:
                 stmt = stmt.where(resource.filters[name](value))
             if json_filters:
                 # Filters on rendered attributes: render all SQL matches, then page in Python.
+                # Bounded, so an unindexed filter on a big table is refused rather than a scan.
+                candidates = db.session.scalar(
+                    sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+                max_scan = current_app.config.get("TMF_MAX_SCAN", MAX_SCAN)
+                if candidates > max_scan:
+                    raise ApiError(400, "Filter too broad",
+                                   f"{', '.join(n for n, _ in json_filters)} cannot be matched in the database "
+                                   f"and {candidates} {resource.type_name} records would be scanned (at most "
+                                   f"{max_scan}); add a filter on "
+                                   f"{', '.join(sorted(resource.filters)) or 'an indexed attribute'} first.",
+                                   code="filter_too_broad")
                 rendered = [self.render(resource, m) for m in db.session.scalars(stmt)]
                 matches = [r for r in rendered if all(_json_match(r, n, v) for n, v in json_filters)]
                 total = len(matches)

@@ -1,4 +1,4 @@
-"""The REST API refuses callers without a live key, and answers in TMF Error shape."""
+"""The REST API refuses callers without a live key, answers in TMF Error shape, and bounds scans."""
 import pytest
 
 from core.db import db
@@ -31,3 +31,15 @@ def test_revoked_token_is_401(api, clock):
 
 def test_health_needs_no_token(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_unindexed_filter_over_too_many_rows_is_refused(app, api):
+    for name in ("Alpha", "Beta", "Gamma"):
+        assert api.post("/tmf-api/productCatalogManagement/v4/category", json={"name": name}).status_code == 201
+    app.config["TMF_MAX_SCAN"] = 2
+    too_broad = api.get("/tmf-api/productCatalogManagement/v4/category?description=x")
+    assert too_broad.status_code == 400
+    assert too_broad.get_json()["code"] == "filter_too_broad"
+    # An indexed filter first narrows the scan below the bound.
+    narrowed = api.get("/tmf-api/productCatalogManagement/v4/category?name=Alpha&description=x")
+    assert narrowed.status_code == 200 and narrowed.get_json() == []
