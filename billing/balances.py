@@ -54,12 +54,13 @@ def _amount(amount, currency: str, rounding: str) -> Decimal:
 
 
 def _record(session: Session, clock: Clock, events: EventBus, account: BillingAccount, signed: Decimal, *,
-            reason: str, reference: str | None, allow_negative: bool) -> BalanceTransaction:
+            reason: str, reference: str | None, allow_negative: bool,
+            locked: Balance | None = None) -> BalanceTransaction:
     if not reason or not reason.strip():
         raise ValidationError("a balance change needs a reason", field="reason")
     if account.state == "Closed":
         raise Conflict(f"billing account {account.id} is closed")
-    balance = balance_of(session, account, lock=True)
+    balance = locked if locked is not None else balance_of(session, account, lock=True)
     new_amount = balance.amount + signed
     if new_amount < 0 and not allow_negative:
         raise Conflict(f"insufficient balance: {Money(balance.amount, balance.currency)} available, "
@@ -87,15 +88,17 @@ def credit_balance(session: Session, clock: Clock, events: EventBus, *, account:
 
 def debit_balance(session: Session, clock: Clock, events: EventBus, *, account: BillingAccount, amount,
                   reason: str, reference: str | None = None, rounding: str = HALF_UP,
-                  allow_negative: bool = False) -> BalanceTransaction:
+                  allow_negative: bool = False, locked: Balance | None = None) -> BalanceTransaction:
     """Take money from a prepaid account.
 
     Refuses (Conflict ``insufficient_balance``) to go below zero unless ``allow_negative``, which
     is for charges that already happened (the tail of a call) and must be recorded anyway.
+    ``locked`` is the account's balance row when the caller already holds its lock
+    (``balance_of(..., lock=True)`` in this transaction), saving a second round trip.
     """
     value = _amount(amount, account.currency, rounding)
     return _record(session, clock, events, account, -value, reason=reason, reference=reference,
-                   allow_negative=allow_negative)
+                   allow_negative=allow_negative, locked=locked)
 
 
 def transactions_of(session: Session, account: BillingAccount, *, limit: int = 100) -> list[BalanceTransaction]:
@@ -103,3 +106,52 @@ def transactions_of(session: Session, account: BillingAccount, *, limit: int = 1
     return list(session.scalars(
         sa.select(BalanceTransaction).join(Balance).where(Balance.billing_account_id == account.id)
         .order_by(BalanceTransaction.created_at.desc(), BalanceTransaction.id.desc()).limit(limit)))
+
+
+def lock_balances(session: Session, clock: Clock, account_ids: list[int]) -> dict[int, Balance]:
+    """The balance rows of several prepaid accounts, locked in id order (so two batches never
+    deadlock), creating missing ones; for rating, which debits many accounts at once."""
+    wanted = sorted(set(account_ids))
+    found: dict[int, Balance] = {}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start:start + 5000]
+        stmt = (sa.select(Balance).where(Balance.billing_account_id.in_(chunk)).order_by(Balance.billing_account_id)
+                .with_for_update().execution_options(populate_existing=True))
+        found.update({b.billing_account_id: b for b in session.scalars(stmt)})
+    missing = [a for a in wanted if a not in found]
+    if missing:
+        for account in session.scalars(sa.select(BillingAccount).where(BillingAccount.id.in_(missing))):
+            balance = Balance(billing_account_id=account.id, currency=account.currency, amount=Decimal(0),
+                              updated_at=clock.now())
+            session.add(balance)
+            found[account.id] = balance
+        session.flush()
+    return found
+
+
+def post_balance_changes(session: Session, clock: Clock, events: EventBus, balances: dict[int, Balance],
+                         changes: dict[int, Decimal], *, reason: str, reference: str | None) -> None:
+    """Apply signed changes (already in minor units) to balances locked by ``lock_balances``:
+    one log entry per account, the way a rating run posts its total per account; the rated
+    records hold the per-record amounts behind each entry."""
+    now = clock.now()
+    entries = []
+    for account_id, signed in changes.items():
+        if not signed:
+            continue
+        balance = balances[account_id]
+        if signed != quantize(signed, balance.currency, HALF_UP):
+            raise ValidationError(f"balance change {signed} is finer than {balance.currency}'s minor unit",
+                                  field="amount")
+        balance.amount = balance.amount + signed
+        balance.updated_at = now
+        entries.append(BalanceTransaction(balance_id=balance.id, amount=signed, balance_after=balance.amount,
+                                          reason=reason[:MAX_REASON], reference=reference, created_at=now))
+    session.add_all(entries)
+    session.flush()
+    for entry in entries:
+        balance = session.get(Balance, entry.balance_id)
+        events.publish("balance.credited" if entry.amount > 0 else "balance.debited",
+                       account_id=balance.billing_account_id, amount=abs(entry.amount), balance=entry.balance_after,
+                       currency=balance.currency, reason=entry.reason, reference=reference,
+                       transaction_id=entry.id)

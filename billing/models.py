@@ -155,6 +155,8 @@ class Bucket(Base):
     status: Mapped[str] = mapped_column(sa.String(10), default="active")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # When the customer was told the bucket is about to expire (told once).
+    expiry_notified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         sa.CheckConstraint("service IN ('voice', 'sms', 'data')", name="service"),

@@ -23,6 +23,22 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "API_AUTH": ("1", "require a bearer token on /tmf-api (set 0 only on a closed lab box)"),
     "PUBLIC_BASE_URL": ("", "external URL for hrefs behind a proxy; unset, taken from the request"),
     "LOG_LEVEL": ("INFO", "Python logging level"),
+    "USSD_CALLBACK_TOKEN": ("", "secret the USSD aggregator sends as ?token= on its callback URL"),
+    "USSD_ALLOWED_IPS": ("", "comma-separated addresses/networks allowed to call /channels/ussd"),
+    "TWILIO_ACCOUNT_SID": ("", "Twilio account SID for outbound SMS"),
+    "TWILIO_AUTH_TOKEN": ("", "Twilio auth token: signs inbound webhooks, authenticates outbound SMS"),
+    "TWILIO_FROM_NUMBER": ("", "sender number (E.164) or alphanumeric sender for Twilio SMS"),
+    "TWILIO_API_BASE_URL": ("https://api.twilio.com", "Twilio REST API base URL (a local fake in tests)"),
+    "TWILIO_PUBLIC_URL": ("", "public base URL Twilio calls, for signature checks behind a proxy"),
+    "SMPP_HOST": ("", "operator SMSC host for SMPP 3.4"),
+    "SMPP_PORT": ("2775", "operator SMSC port"),
+    "SMPP_SYSTEM_ID": ("", "SMPP bind system_id"),
+    "SMPP_PASSWORD": ("", "SMPP bind password"),
+    "SMPP_SOURCE_ADDR": ("", "SMPP source address (short code or sender id)"),
+    "SMS_OUTBOUND": ("log", "how SMS leave: twilio, smpp or log (recorded only)"),
+    "VOUCHER_SECRET": ("", "key of the HMAC that stores voucher PINs; required to make or redeem vouchers"),
+    "PROVISIONING_URL": ("", "network provisioning gateway (JSON REST) orders call; unset, a simulator"),
+    "PROVISIONING_TIMEOUT": ("10", "seconds to wait for the provisioning gateway before holding the order"),
 }
 
 
@@ -40,6 +56,13 @@ class Settings:
     public_base_url: str
     log_level: str
     extra: Mapping[str, str] = field(default_factory=dict, repr=False)  # the rest of the environment
+    declared: Mapping[str, str] = field(default_factory=dict, repr=False)  # every VARIABLES value, by name
+
+    def value(self, name: str) -> str:
+        """A declared variable that has no attribute of its own (channel credentials, ...)."""
+        if name not in VARIABLES:
+            raise KeyError(f"{name} is not declared in core.settings.VARIABLES")
+        return self.declared.get(name, VARIABLES[name][0])
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, instance_path: str = "instance") -> Settings:
@@ -67,6 +90,7 @@ class Settings:
             public_base_url=get("PUBLIC_BASE_URL").rstrip("/"),
             log_level=get("LOG_LEVEL").upper(),
             extra={k: v for k, v in env.items() if k not in VARIABLES},
+            declared={name: get(name) for name in VARIABLES},
         )
 
 

@@ -14,8 +14,10 @@ from core.clock import Clock, SystemClock
 from core.db import db
 from core.events import EventBus
 from core.settings import Settings
+from gateway.channels import wire_channels
 from gateway.cli import register_commands
 from gateway.config import flask_config
+from orders.provisioning import adapter_from_settings
 from web.api import register_api
 from web.api.errors import register_error_handlers
 from web.json_provider import DecimalJSONProvider
@@ -41,6 +43,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     app.extensions["bss.settings"] = settings
     app.extensions["bss.clock"] = clock or SystemClock()
     app.extensions["bss.events"] = events or EventBus()
+    app.extensions["bss.provisioning"] = adapter_from_settings(settings)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
@@ -52,6 +55,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     register_error_handlers(app)
     register_api(app)
     register_pages(app)
+    wire_channels(app)
     register_commands(app)
     return app
 

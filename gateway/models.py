@@ -1,6 +1,15 @@
 """Every package's models, imported so the metadata (and Alembic) sees the whole schema."""
-import billing.models  # noqa: F401
-import catalog.models  # noqa: F401
+# ruff: noqa: F401
+import billing.models
+import billing.models_vouchers
+import billing.plan_change
+import billing.rating.models
+import catalog.models
+import catalog.tariffs.models
+import crm.cases.models
+import crm.conversations.models
 import crm.models
-import crm.staff  # noqa: F401
-import web.api.keys  # noqa: F401
+import crm.staff
+import mediation.models
+import orders.models
+import web.api.keys

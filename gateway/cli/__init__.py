@@ -5,9 +5,13 @@ from flask import Flask
 
 from gateway.cli.apikeys import apikeys
 from gateway.cli.demo import demo
+from gateway.cli.mediation import mediation
+from gateway.cli.orders import numbers, orders, sims
+from gateway.cli.rating import rating
 from gateway.cli.users import users
+from gateway.cli.vouchers import vouchers
 
 
 def register_commands(app: Flask) -> None:
-    for group in (users, apikeys, demo):
+    for group in (users, apikeys, demo, orders, numbers, sims, mediation, rating, vouchers):
         app.cli.add_command(group)

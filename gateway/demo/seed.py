@@ -35,6 +35,8 @@ from crm.identifications import IdentificationDetails
 from crm.lookups import find_customer_by_email
 from gateway.demo.people import COMPANIES, Person, msisdns, people
 from gateway.demo.products import BUNDLES, PLANS, PRICE_SCALE, Product
+from gateway.demo.stock import seed_stock
+from gateway.demo.tariffs import seed_tariffs
 
 CUSTOMERS = 200
 ORGANISATIONS = len(COMPANIES)  # business customers among the 200, on postpaid business lines
@@ -69,6 +71,8 @@ def seed_demo(session: Session, clock: Clock, settings: Settings, events: EventB
     if scale is None:
         scale = Decimal(1)
     offerings = {p.code: _offering(session, clock, p, settings.currency, scale) for p in PLANS + BUNDLES}
+    seed_tariffs(session, clock, offerings, {p.code: (p.usage.per_minute, p.usage.per_sms, p.usage.per_mb)
+                                            for p in PLANS if p.usage}, settings.currency, scale)
     persons = people(CUSTOMERS, SEED)
     numbers = iter(msisdns(CUSTOMERS * 3, SEED))
     samples: list[SampleLine] = []
@@ -100,7 +104,7 @@ def seed_demo(session: Session, clock: Clock, settings: Settings, events: EventB
             if len(samples) < 8 and (not samples or samples[-1].payment_type != account.payment_type):
                 samples.append(_sample(session, line, customer.name, offerings[plan_code], account))
     session.flush()
-    return _report(session, samples)
+    return _report(session, samples) + "\n" + seed_stock(session, clock)
 
 
 def _categories(session: Session, clock: Clock, names: tuple[str, ...]) -> list[int]:

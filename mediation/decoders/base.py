@@ -70,3 +70,8 @@ class Decoder(Protocol):
     def file_sequence(self, stream: BinaryIO, file_name: str) -> int | None:
         """The file sequence number when the format carries one (3GPP file header), else None."""
         ...
+
+    # Optional: ``decode_raw(raw: str, options) -> DecodedRecord | DecodeFailure`` decodes one
+    # record from its ``raw`` text alone (binary formats: the hex kept in ``raw``), which is how
+    # ``flask mediation rejects recycle`` sends a corrected record through the pipeline again.
+    # Without it the raw text is decoded as a one-record file (right for the line formats).

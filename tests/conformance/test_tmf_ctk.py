@@ -24,9 +24,7 @@ KITS = [
                  id="TMF620"),
     pytest.param(Kit("TMF629-Customer-v4.0.0", "Customer", "customerManagement/v4/"), id="TMF629"),
     pytest.param(Kit("TMF622-ProductOrdering-v4.0.0", "Product_Ordering", "productOrderingManagement/v4/"),
-                 id="TMF622",
-                 marks=pytest.mark.skip(reason="TMF622 Product Ordering is not served yet; "
-                                               "its kit is enabled with the ordering API")),
+                 id="TMF622"),
 ]
 
 

@@ -35,7 +35,7 @@ def test_landing_page_links_consoles_that_exist_only(app, client, monkeypatch):
     assert '<a href="/test-console">Agent console</a>' in html
     assert "Kiosk that is not built" not in html
     on_the_way = re.search(r"On the way: ([^.]*)\.", html).group(1)
-    assert "Agent console" not in on_the_way and "Phone simulator" in on_the_way
+    assert "Agent console" not in on_the_way and "Store kiosk" in on_the_way
 
 
 def test_docs_page_serves_swagger_ui_from_this_host(client):

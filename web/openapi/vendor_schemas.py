@@ -105,9 +105,15 @@ def vendor(tmf_dir: pathlib.Path, files: list[str]) -> dict:
         for name in names:
             body = json.dumps(specs[file_name]["definitions"][name], sort_keys=True)
             variants.setdefault(name, {})[file_name] = body
+    # Where specs disagree on a definition, the shape most of them share keeps the plain name
+    # (the first spec's on a tie) and only the others are prefixed with their API.
+    plain = {}
+    for name, by_file in variants.items():
+        bodies = list(by_file.values())
+        plain[name] = max(bodies, key=lambda body: (bodies.count(body), -bodies.index(body)))
     rename = {
         file_name: {
-            name: name if len(set(variants[name].values())) == 1 else f"{api_tag(file_name)}_{name}"
+            name: name if variants[name][file_name] == plain[name] else f"{api_tag(file_name)}_{name}"
             for name in names
         }
         for file_name, names in needed.items()

@@ -1,0 +1,168 @@
+"""End-to-end mediation throughput: collect (checksum, claim record) to distributed usage
+records, with validation, filtering, the persistent duplicate check and every database write,
+on generated CSV and BER files, on SQLite and PostgreSQL.
+
+    .venv/bin/python -m bench.mediation_throughput                       # all formats, both databases
+    .venv/bin/python -m bench.mediation_throughput --db postgresql --formats asterisk-csv --records 500000
+
+Prints, per database and format, the median records/s of ``--runs`` runs on a fresh schema, the
+same with two worker processes sharing one database (two files at once, as two Celery workers
+would), and for CSV the time polars takes just to read the file (the physical limit) as a ratio.
+Rating is not included (it has its own benchmark): the sink only records distribution.
+``--append`` adds the figures to bench/RESULTS.md.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import multiprocessing
+import os
+import platform
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+
+from core.clock import SystemClock
+from core.db import db
+from core.events import EventBus
+from core.settings import Settings
+from gateway import create_app
+from mediation.generate import generate
+from mediation.service import process_path
+from mediation.sources import SourceConfig
+
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+FORMATS = ("asterisk-csv", "generic-csv", "3gpp-ber")
+RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
+
+
+@contextlib.contextmanager
+def database(kind: str) -> Iterator[str]:
+    """A throw-away database URL: a temp SQLite file, or a fresh database on ``BENCH_PG_URL``."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/bench.sqlite3"
+        return
+    url = sa.engine.make_url(os.environ.get("BENCH_PG_URL", PG_DEFAULT))
+    name = f"bench_mediation_{os.getpid()}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _app(url: str):
+    settings = Settings.from_env({"DATABASE_URL": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
+                                  "DEFAULT_REGION": "KE"})
+    return create_app(settings, events=EventBus(), instance_path=tempfile.mkdtemp())
+
+
+def _fresh_schema(url: str) -> None:
+    app = _app(url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _process(args: tuple[str, str, str]) -> tuple[float, float, int, dict]:
+    """One file through the pipeline in a process of its own: (start, end, received, counters)."""
+    url, fmt, path = args
+    app = _app(url)
+    with app.app_context():
+        started = time.time()
+        report = process_path(db.session, SystemClock(), EventBus(), SourceConfig("bench", fmt), path,
+                              region="KE", operator_tz="Africa/Nairobi", commit=db.session.commit, in_place=True)
+        ended = time.time()
+        db.session.remove()
+        db.engine.dispose()
+    return started, ended, report["received"], report
+
+
+def _polars_read(path: str) -> float:
+    import polars as pl
+
+    started = time.perf_counter()
+    pl.read_csv(path, has_header=False, infer_schema=False, truncate_ragged_lines=True, quote_char='"')
+    return time.perf_counter() - started
+
+
+def bench(kind: str, fmt: str, records: int, runs: int, folder: str) -> dict:
+    whole = generate(fmt, records, os.path.join(folder, fmt, "one"), files=1, seed=5)[0]
+    halves = generate(fmt, records, os.path.join(folder, fmt, "two"), files=2, seed=6)
+    single, double, polars = [], [], []
+    ctx = multiprocessing.get_context("spawn")
+    with database(kind) as url:
+        for _ in range(runs):
+            _fresh_schema(url)
+            with ctx.Pool(1) as pool:
+                started, ended, received, report = pool.apply(_process, ((url, fmt, whole),))
+            assert report["balanced"] and received == records, report
+            single.append(received / (ended - started))
+            _fresh_schema(url)
+            with ctx.Pool(2) as pool:
+                results = pool.map(_process, [(url, fmt, path) for path in halves])
+            wall = max(r[1] for r in results) - min(r[0] for r in results)
+            double.append(sum(r[2] for r in results) / wall)
+            if fmt.endswith("csv"):
+                polars.append(records / _polars_read(whole))
+    row = {"db": kind, "format": fmt, "records": records, "runs": runs,
+           "one_worker": statistics.median(single), "two_workers": statistics.median(double),
+           "polars_read": statistics.median(polars) if polars else None}
+    return row
+
+
+GOALS = {"3gpp-ber": 50_000}  # records/s end to end on this 2-core machine; CSV formats 250,000
+
+
+def _line(row: dict) -> str:
+    ratio = f"{row['polars_read'] / row['one_worker']:.1f}x" if row["polars_read"] else "n/a"
+    polars = f"{row['polars_read']:,.0f}" if row["polars_read"] else "n/a"
+    goal = GOALS.get(row["format"], 250_000)
+    best = max(row["one_worker"], row["two_workers"])
+    verdict = f"{'PASS' if best >= goal else 'FAIL'} ({best / goal:.0%} of {goal:,})"
+    return (f"| {row['db']} | {row['format']} | {row['records']:,} | {row['one_worker']:,.0f} | "
+            f"{row['two_workers']:,.0f} | {polars} | {ratio} | {verdict} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--append", action="store_true", help="append the table to bench/RESULTS.md")
+    options = parser.parse_args()
+    kinds = ("sqlite", "postgresql") if options.db == "both" else (options.db,)
+    header = ("| db | format | records | one worker rec/s (median) | two workers rec/s | polars read rec/s | "
+              "polars / one worker | goal |\n|---|---|---|---|---|---|---|---|")
+    print(header, flush=True)
+    lines = []
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in kinds:
+            for fmt in options.formats.split(","):
+                line = _line(bench(kind, fmt, options.records, options.runs, folder))
+                print(line, flush=True)
+                lines.append(line)
+    if options.append:
+        load = os.getloadavg()[0]
+        with open(RESULTS, "a", encoding="utf-8") as out:
+            out.write(f"\n## Mediation end-to-end throughput ({dt.date(2026, 11, 25).isoformat()})\n\n"
+                      f"`python -m bench.mediation_throughput --records {options.records} --runs {options.runs}` "
+                      f"on {os.cpu_count()} cores, {platform.python_version()}, load average at the end "
+                      f"{load:.1f} (other work shared the machine).\n\n{header}\n" + "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

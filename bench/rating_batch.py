@@ -1,0 +1,117 @@
+"""Batch rating throughput, reading usage and writing rated records included.
+
+    .venv/bin/python -m bench.rating_batch [--db sqlite,postgresql] [--lines 1000] [--records 100000]
+                                           [--runs 3] [--chunk 50000] [--baseline 2000]
+
+For each database: builds an operator (lines through the real services, 30% with buckets),
+stages generated usage in a table (untimed), then times, per run: reading the staged rows into
+``UsageEvent`` objects, ``rate_usage`` on chunks of ``--chunk`` (zones, bands, buckets, balance
+debits, postpaid charges, rated records written), and the commit. Prints records/s (median and
+best of ``--runs``) and, as the baseline measured in the same run, the per-record real-time path
+(``debit`` one record at a time, one commit at the end) on ``--baseline`` records, with the ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import sqlalchemy as sa
+
+from bench.rating_common import build_operator, database, generate_usage, make_app
+from billing.rating import debit, rate_usage
+from billing.usage import UsageEvent
+from core.clock import FixedClock
+from core.db import UTCDateTime, db
+
+STAGING = sa.MetaData()
+USAGE = sa.Table(
+    "bench_usage", STAGING,
+    sa.Column("usage_id", sa.BigInteger, primary_key=True), sa.Column("msisdn", sa.String(16)),
+    sa.Column("service", sa.String(5)), sa.Column("direction", sa.String(3)),
+    sa.Column("started_at", UTCDateTime()), sa.Column("other_party", sa.String(32)),
+    sa.Column("duration_s", sa.Integer), sa.Column("messages", sa.Integer), sa.Column("volume_up", sa.BigInteger),
+    sa.Column("volume_down", sa.BigInteger), sa.Column("roaming", sa.Boolean),
+    sa.Column("visited_network", sa.String(8)))
+FIELDS = [c.name for c in USAGE.columns]
+
+
+def _stage(session, usage: list[UsageEvent]) -> None:
+    STAGING.create_all(session.connection())
+    session.execute(USAGE.insert(), [{f: getattr(e, f) for f in FIELDS} for e in usage])
+    session.commit()
+
+
+def _read(session, first: int, last: int) -> list[UsageEvent]:
+    rows = session.connection().execute(sa.select(USAGE).where(USAGE.c.usage_id.between(first, last))
+                                        .order_by(USAGE.c.usage_id))
+    return [UsageEvent(*row) for row in rows]
+
+
+def measure(kind: str, args) -> dict:
+    clock = FixedClock(time_now())
+    with database(kind) as url:
+        app = make_app(url, clock)
+        with app.app_context():
+            events = app.extensions["bss.events"]
+            numbers = build_operator(db.session, clock, events, args.lines)
+            total = args.records * args.runs + args.baseline
+            _stage(db.session, generate_usage(numbers, total, 1, seed=7))
+            rates, parts = [], []
+            for run in range(args.runs):
+                first = 1 + run * args.records
+                began = time.perf_counter()
+                read = rate = 0.0
+                for start in range(first, first + args.records, args.chunk):
+                    t0 = time.perf_counter()
+                    usage = _read(db.session, start, min(start + args.chunk, first + args.records) - 1)
+                    t1 = time.perf_counter()
+                    summary = rate_usage(db.session, clock, events, usage, source="bench")
+                    db.session.commit()
+                    read, rate = read + t1 - t0, rate + time.perf_counter() - t1
+                    assert summary.rated + summary.error_count == len(usage), summary
+                elapsed = time.perf_counter() - began
+                rates.append(args.records / elapsed)
+                parts.append((read, rate))
+            first = 1 + args.runs * args.records
+            sample = _read(db.session, first, first + args.baseline - 1)
+            began = time.perf_counter()
+            for event in sorted(sample, key=lambda e: (e.started_at, e.usage_id)):
+                debit(db.session, clock, events, event, source="bench")
+            db.session.commit()
+            baseline = len(sample) / (time.perf_counter() - began)
+            db.session.remove()
+            db.engine.dispose()
+    median = statistics.median(rates)
+    read, rate = parts[rates.index(max(rates))]
+    return {"db": kind, "median": median, "best": max(rates), "baseline": baseline, "ratio": median / baseline,
+            "read_share": read / (read + rate), "errors": summary.error_count}
+
+
+def time_now():
+    import datetime as dt
+
+    return dt.datetime(2026, 3, 1, tzinfo=dt.UTC)  # lines open before the usage starts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", default="sqlite,postgresql")
+    parser.add_argument("--lines", type=int, default=1000)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--chunk", type=int, default=50_000)
+    parser.add_argument("--baseline", type=int, default=2000)
+    args = parser.parse_args()
+    print(f"Batch rating, {args.records:,} records per run, {args.runs} runs, {args.lines:,} lines, "
+          f"chunks of {args.chunk:,}")
+    for kind in args.db.split(","):
+        result = measure(kind, args)
+        print(f"{result['db']:<11} median {result['median']:>9,.0f} records/s  best {result['best']:>9,.0f}  "
+              f"(reading usage {result['read_share']:.0%} of the time)  | per-record real-time path "
+              f"{result['baseline']:>7,.0f} records/s  -> batch x{result['ratio']:.1f}; "
+              f"{result['errors']} rating errors in the last chunk")
+
+
+if __name__ == "__main__":
+    main()

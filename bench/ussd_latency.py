@@ -1,0 +1,252 @@
+"""USSD hop latency under load, through the production server (gunicorn) over loopback.
+
+    .venv/bin/python -m bench.ussd_latency                 # PostgreSQL at 127.0.0.1, 500 hops/s for 20 s
+    .venv/bin/python -m bench.ussd_latency --database-url sqlite:////tmp/bench.sqlite3 --record
+
+Builds a database of the demo operator (200 customers), serves ``wsgi:app`` with gunicorn, and
+drives an open-loop load: sessions start on a fixed schedule (no coordinated omission: a hop's
+latency counts from when it was due), each dialling ``*123#`` and then choosing "Balance &
+bundles", so every second hop reads the balance and buckets and both write the conversation
+and its interactions. ``/healthz`` at the same rate is the baseline of the server and client
+alone. Prints p50/p90/p99/max, errors and the ratio to the baseline; ``--record`` appends the
+figures to ``bench/RESULTS.md``. Goal: p99 under 50 ms at 500 hops/s with no errors.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import pathlib
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/bss_bench_ussd"
+
+
+def prepare_database(url: str, instance: str) -> list[str]:
+    """A fresh database with the demo operator; returns the MSISDNs of active lines."""
+    import sqlalchemy as sa
+
+    from billing.models import Subscription
+    from core.clock import SystemClock
+    from core.db import db
+    from core.settings import Settings
+    from gateway import create_app
+    from gateway.demo import seed_demo
+
+    settings = Settings.from_env({"DATABASE_URL": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"})
+    if settings.database_url.startswith("postgresql"):
+        target = sa.engine.make_url(settings.database_url)
+        admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+        admin.dispose()
+    elif settings.database_url.startswith("sqlite:///"):
+        pathlib.Path(settings.database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    app = create_app(settings, instance_path=instance)
+    with app.app_context():
+        db.create_all()  # the models, so the bench runs whether or not the migration has been written
+        seed_demo(db.session, SystemClock(), settings)
+        db.session.commit()
+        numbers = list(db.session.scalars(sa.select(Subscription.msisdn).where(Subscription.status == "active")
+                                          .order_by(Subscription.id)))
+        db.engine.dispose()
+    return numbers
+
+
+def start_server(url: str, port: int, workers: int, threads: int, instance: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "DEMO_DATA": "0", "LOG_LEVEL": "WARNING"}
+    command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--worker-class", "gthread",
+               "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--keep-alive", "30",
+               "--log-level", "warning", "wsgi:app"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not come up")
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection; small and cheap so the load generator is not the bottleneck."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, path: str, body: bytes | None) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        method = "POST" if body is not None else "GET"
+        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        if body is not None:
+            head += f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n"
+        self.writer.write(head.encode() + b"\r\n" + (body or b""))
+        try:
+            status_line = await self.reader.readline()
+            headers = await self.reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError):
+            self.writer = None
+            raise
+        length, close = 0, False
+        for line in headers.split(b"\r\n"):
+            name, _, value = line.partition(b":")
+            if name.lower() == b"content-length":
+                length = int(value)
+            elif name.lower() == b"connection" and value.strip().lower() == b"close":
+                close = True
+        payload = await self.reader.readexactly(length)
+        if close:
+            self.writer.close()
+            self.writer = None
+        return int(status_line.split()[1]), payload
+
+
+async def run_load(port: int, rate: float, seconds: float, job) -> tuple[list[float], int, float]:
+    """Start ``job`` on a fixed schedule of ``rate`` per second; returns (latencies ms, errors, elapsed s)."""
+    pool: asyncio.Queue[Connection] = asyncio.Queue()
+    for _ in range(256):
+        pool.put_nowait(Connection(port))
+    latencies: list[float] = []
+    errors = 0
+
+    async def timed(path: str, body: bytes | None, due: float, check) -> bool:
+        nonlocal errors
+        connection = await pool.get()
+        try:
+            status, payload = await connection.request(path, body)
+            ok = status == 200 and check(payload)
+        except Exception:  # a refused or dropped connection is an error of the run, counted
+            ok = False
+        finally:
+            pool.put_nowait(connection)
+        latencies.append((time.perf_counter() - due) * 1000)
+        if not ok:
+            errors += 1
+        return ok
+
+    tasks = []
+    start = time.perf_counter()
+    total = int(rate * seconds)
+    for n in range(total):
+        due = start + n / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(job(n, due, timed)))
+    await asyncio.gather(*tasks)
+    return latencies, errors, time.perf_counter() - start
+
+
+def sessions_job(numbers: list[str]):
+    """Each job is a whole session: the menu, then the balance (latency of each hop counted)."""
+    run = f"bench{int(time.time())}"
+
+    def form(session: str, msisdn: str, text: str) -> bytes:
+        return urllib.parse.urlencode({"sessionId": session, "serviceCode": "*123#", "phoneNumber": msisdn,
+                                       "networkCode": "63902", "text": text}).encode()
+
+    async def job(n: int, due: float, timed) -> None:
+        session, msisdn = f"{run}-{n}", numbers[n % len(numbers)]
+        if await timed("/channels/ussd", form(session, msisdn, ""), due, lambda p: p.startswith(b"CON ")):
+            await timed("/channels/ussd", form(session, msisdn, "1"), time.perf_counter(),
+                        lambda p: p.startswith(b"END "))
+    return job
+
+
+async def healthz_job(n: int, due: float, timed) -> None:
+    await timed("/healthz", None, due, lambda p: b"ok" in p)
+
+
+def summary(name: str, latencies: list[float], errors: int, elapsed: float) -> dict:
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+    figures = {"name": name, "requests": len(ordered), "errors": errors, "rate": len(ordered) / elapsed,
+               "p50": statistics.median(ordered), "p90": pct(90), "p99": pct(99), "max": ordered[-1]}
+    print(f"{name:<26} {figures['requests']:>6} req  {figures['rate']:7.1f}/s  errors {errors:<4} "
+          f"p50 {figures['p50']:6.1f} ms  p90 {figures['p90']:6.1f} ms  p99 {figures['p99']:6.1f} ms  "
+          f"max {figures['max']:7.1f} ms")
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
+    parser.add_argument("--rate", type=float, default=500, help="USSD hops per second (the goal's rate)")
+    parser.add_argument("--also", default="100,150,200", help="lower rates to run too, to show the capacity curve")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--port", type=int, default=5911)
+    parser.add_argument("--record", action="store_true", help="append the figures to bench/RESULTS.md")
+    args = parser.parse_args()
+
+    instance = tempfile.mkdtemp(prefix="bench-ussd-")
+    print(f"preparing the demo operator in {args.database_url} ...", flush=True)
+    numbers = prepare_database(args.database_url, instance)
+    server = start_server(args.database_url, args.port, args.workers, args.threads, instance)
+    try:
+        asyncio.run(run_load(args.port, 50, 2, sessions_job(numbers)))  # warm-up: imports, pools, caches
+        base = summary("baseline GET /healthz", *asyncio.run(run_load(args.port, args.rate, args.seconds,
+                                                                       healthz_job)))
+        curve = []
+        for rate in sorted({float(r) for r in args.also.split(",") if r.strip()} | {args.rate}):
+            # Each session is two hops (the second sent when the first is answered), so sessions start
+            # at half the hop rate.
+            curve.append(summary(f"USSD hops at {rate:.0f}/s", *asyncio.run(
+                run_load(args.port, rate / 2, args.seconds, sessions_job(numbers)))))
+        hops = curve[-1]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    ratio = hops["p99"] / base["p99"] if base["p99"] else float("nan")
+    verdict = "PASS" if hops["p99"] < 50 and hops["errors"] == 0 and hops["rate"] >= args.rate * 0.95 else "FAIL"
+    print(f"USSD p99 {hops['p99']:.1f} ms at {hops['rate']:.0f} hops/s, {hops['errors']} errors; "
+          f"{ratio:.1f}x the baseline p99; goal p99 < 50 ms at {args.rate:.0f}/s: {verdict}")
+    if args.record:
+        record(args, base, curve, ratio, verdict)
+    return 0 if verdict == "PASS" else 1
+
+
+def record(args, base: dict, curve: list[dict], ratio: float, verdict: str) -> None:
+    database = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
+    lines = [
+        f"\n## USSD hop latency ({dt.datetime.now(dt.UTC).date().isoformat()})\n",
+        f"`python -m bench.ussd_latency` — gunicorn {args.workers} gthread workers x {args.threads} threads, "
+        f"{database}, demo operator, loopback, {args.seconds:.0f} s open-loop at {args.rate:.0f} hops/s "
+        f"(sessions: `*123#` then `1` balance; the load generator shares the 2 cores).\n",
+        "| run | requests | achieved/s | errors | p50 ms | p90 ms | p99 ms | max ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in (base, *curve):
+        lines.append(f"| {row['name']} | {row['requests']} | {row['rate']:.0f} | {row['errors']} | {row['p50']:.1f} "
+                     f"| {row['p90']:.1f} | {row['p99']:.1f} | {row['max']:.1f} |")
+    lines.append(f"\nUSSD p99 is {ratio:.1f}x the baseline p99. Goal (p99 < 50 ms at 500/s, no errors): "
+                 f"**{verdict}**.\n")
+    path = ROOT / "bench" / "RESULTS.md"
+    with path.open("a", encoding="utf-8") as handle:
+        if path.stat().st_size == 0:
+            handle.write("# Benchmark results\n")
+        handle.write("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

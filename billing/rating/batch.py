@@ -1,0 +1,299 @@
+"""Batch rating: a list of usage events in, rated records, bucket draws, balance debits and
+postpaid charges out, vectorised where the work is per record and bulk-written.
+
+Per record, in start-time order: the line that had the number, its plan's tariff version valid
+at the start, zone (longest prefix), band, rate, units after the charging increments, units
+from buckets, then the money price of the rest rounded to the currency's minor unit by the
+tariff's rule. Prepaid money comes off the balance, as far as the overdraft policy allows (the
+rest is the record's ``shortfall``, flagged); postpaid money becomes one usage charge per line
+and service per run. Each account's balance gets one log entry per run; rated records carry
+the per-record amounts.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from billing import balances
+from billing.charges import add_charge
+from billing.models import BillingAccount
+from billing.rating import lookup
+from billing.rating.allowance import draw, load_bucket_states, save_bucket_states
+from billing.rating.models import RatedUsage, RatingError, RatingRun
+from billing.rating.runs import DUPLICATE, ERROR, RATED, Outcome, RatingSummary, finish_run, rated_usage_ids, start_run
+from billing.usage import UsageEvent
+from catalog.tariffs.bands import NO_BAND
+from catalog.tariffs.compiled import NO_RATE, CompiledTariff
+from catalog.tariffs.models import RATE_SERVICES
+from catalog.tariffs.prefixes import NO_MATCH
+from core.bulk import bulk_insert
+from core.clock import Clock
+from core.events import EventBus
+
+LOW_BALANCE = Decimal("20")  # in the account's currency; below it the customer is told
+CURRENCY_MISMATCH = "currency_mismatch"
+INCOMING = "incoming"  # mobile-terminated at home: free, not an error
+
+
+@dataclass(slots=True)
+class _Item:
+    event: UsageEvent
+    line: lookup.Line
+    account: lookup.Account
+    tariff: CompiledTariff | None = None
+    zone: int = NO_MATCH
+    band: int = NO_BAND
+    rate: int = NO_RATE
+    quantity: int = 0
+    billed: int = 0
+    bucket_units: int = 0
+    taken: list | None = None
+    minor: int = 0  # money price in minor units
+    debited: int = 0  # minor units from the balance
+    reason: str | None = None
+
+
+def rate_usage(session: Session, clock: Clock, events: EventBus, usage_events: Sequence[UsageEvent], *,
+               source: str = "mediation", overdraft_limit: Decimal = Decimal(0),
+               low_balance: Decimal = LOW_BALANCE, run: RatingRun | None = None) -> RatingSummary:
+    """Rate a batch; flushes, never commits. Returns counts and each record's ``Outcome``.
+
+    ``overdraft_limit`` is how far below zero a prepaid balance may go for usage that already
+    happened; what it cannot cover is kept as the record's shortfall and flagged.
+    """
+    run = run or start_run(session, clock, "batch", source)
+    summary = RatingSummary(run_id=run.id, records=len(usage_events))
+    ordered = sorted(usage_events, key=lambda e: (e.started_at, e.usage_id))
+    already = rated_usage_ids(session, [e.usage_id for e in ordered])
+    lines = lookup.lines_by_msisdn(session, {e.msisdn for e in ordered})
+    found = [line for group in lines.values() for line in group]
+    accounts = lookup.accounts_by_id(session, {line.account_id for line in found})
+    book = lookup.TariffBook(session, {line.offering_id for line in found})
+
+    items: list[_Item] = []
+    failed: list[tuple[UsageEvent, str, int | None]] = []
+    by_version: dict[int, list[_Item]] = defaultdict(list)
+    seen: set[int] = set()
+    for event in ordered:
+        if event.usage_id in already or event.usage_id in seen:
+            summary.outcomes[event.usage_id] = Outcome(DUPLICATE)
+            summary.duplicates += 1
+            continue
+        seen.add(event.usage_id)
+        reason = lookup.check_event(event)
+        line = None if reason else lookup.line_at(lines.get(event.msisdn), event.started_at)
+        if reason is None and line is None:
+            reason = lookup.UNKNOWN_SUBSCRIBER
+        account = accounts.get(line.account_id) if line else None
+        if reason is None and account.state == "Closed":
+            reason = lookup.ACCOUNT_CLOSED
+        version = None
+        if reason is None:
+            reason, version = book.version_at(line.offering_id, event.started_at)
+        if reason is not None:
+            failed.append((event, reason, line.account_id if line else None))
+            continue
+        item = _Item(event, line, account, quantity=lookup.quantity_of(event))
+        items.append(item)
+        by_version[version.id].append(item)
+        item.tariff = book.compiled(version)
+
+    for group in by_version.values():
+        _price_units(group[0].tariff, group)
+    for item in items:
+        if item.reason is None and item.tariff.currency != item.account.currency:
+            item.reason = CURRENCY_MISMATCH
+    failed += [(i.event, i.reason, i.account.id) for i in items if i.reason]
+    items = [i for i in items if not i.reason]
+
+    states = load_bucket_states(session, [i.line.id for i in items if i.billed > 0])
+    for item in items:
+        if item.billed > 0:
+            kind = item.tariff.zone_kinds[item.zone]
+            item.taken = draw(states.get((item.line.id, item.event.service)), item.event.started_at, kind, item.billed)
+            item.bucket_units = sum(units for _, units in item.taken)
+    for group in _groups(items):
+        tariff = group[0].tariff
+        rates = np.array([max(i.rate, 0) for i in group], dtype=np.int64)
+        chargeable = np.array([i.billed - i.bucket_units for i in group], dtype=np.int64)
+        for item, minor in zip(group, tariff.price_minor_many(rates, chargeable).tolist(), strict=True):
+            item.minor = minor if item.rate != NO_RATE else 0
+
+    charge_ids = _post_money(session, clock, events, run, items, overdraft_limit, low_balance)
+    save_bucket_states(session, clock, events, [s for group in states.values() for s in group],
+                       {i.line.id: i.line.msisdn for i in items})
+    _write_rated(session, clock, run, items, charge_ids)
+    _write_errors(session, clock, run, failed)
+    for item in items:
+        summary.outcomes[item.event.usage_id] = Outcome(RATED)
+        currency = item.account.currency
+        summary.amounts[currency] = summary.amounts.get(currency, Decimal(0)) + _money(item.minor, item.tariff)
+    summary.rated = len(items)
+    for event, reason, _ in failed:
+        summary.outcomes[event.usage_id] = Outcome(ERROR, reason)
+        summary.errors[reason] += 1
+    finish_run(session, clock, run, summary)
+    return summary
+
+
+def _groups(items: list[_Item]) -> list[list[_Item]]:
+    grouped: dict[int, list[_Item]] = defaultdict(list)
+    for item in items:
+        grouped[item.tariff.version_id].append(item)
+    return list(grouped.values())
+
+
+def _price_units(tariff: CompiledTariff, group: list[_Item]) -> None:
+    """Zone, band, rate and billed units of every record of one tariff version, vectorised."""
+    count = len(group)
+    roaming = np.fromiter((i.event.roaming for i in group), dtype=bool, count=count)
+    incoming = np.fromiter((i.event.direction == "in" and not i.event.roaming for i in group), dtype=bool,
+                           count=count)
+    by_number = np.fromiter((not i.event.roaming and i.event.service != "data" and bool(i.event.other_party)
+                             for i in group), dtype=bool, count=count)
+    zones = np.full(count, tariff.home_zone, dtype=np.int64)
+    if by_number.any():
+        index = np.nonzero(by_number)[0]
+        zones[index] = tariff.numbers.match_many([group[k].event.other_party for k in index.tolist()])
+    if roaming.any():
+        index = np.nonzero(roaming)[0]
+        zones[index] = tariff.networks.match_many([group[k].event.visited_network for k in index.tolist()])
+    epochs = np.fromiter((int(i.event.started_at.timestamp()) for i in group), dtype=np.int64, count=count)
+    bands = tariff.bands.band_many(epochs).astype(np.int64)
+    services = np.fromiter((RATE_SERVICES.index(i.event.service) for i in group), dtype=np.int64, count=count)
+    slots = np.where(bands == NO_BAND, len(tariff.bands.codes), bands)
+    rates = np.where(zones == NO_MATCH, NO_RATE, tariff.rate_index[services, np.maximum(zones, 0), slots])
+    quantities = np.fromiter((i.quantity for i in group), dtype=np.int64, count=count)
+    billed = tariff.billed_units_many(np.maximum(rates, 0), quantities)
+    billed = np.where((rates == NO_RATE) | incoming, 0, billed)
+    for item, zone, band, rate, units, free in zip(group, zones.tolist(), bands.tolist(), rates.tolist(),
+                                                  billed.tolist(), incoming.tolist(), strict=True):
+        item.zone, item.band, item.billed = zone, band, units
+        item.rate = NO_RATE if free else rate
+        if free:
+            continue
+        if zone == NO_MATCH:
+            item.reason = lookup.UNKNOWN_DESTINATION
+        elif rate == NO_RATE:
+            item.reason = lookup.NO_RATE
+
+
+_DECIMALS: dict[tuple[int, int], Decimal] = {}
+
+
+def _money(minor: int, tariff: CompiledTariff) -> Decimal:
+    key = (minor, tariff.minor)
+    found = _DECIMALS.get(key)
+    if found is None:
+        if len(_DECIMALS) > 100_000:
+            _DECIMALS.clear()
+        found = _DECIMALS[key] = Decimal(minor).scaleb(-tariff.minor)
+    return found
+
+
+def _post_money(session: Session, clock: Clock, events: EventBus, run: RatingRun, items: list[_Item],
+                overdraft_limit: Decimal, low_balance: Decimal) -> dict[tuple[int, int, str], int]:
+    """Debit prepaid balances and add postpaid charges; returns the charge id per
+    (account, line, service)."""
+    prepaid = [i for i in items if i.account.payment_type == "prepaid" and i.minor > 0]
+    locked = balances.lock_balances(session, clock, [i.account.id for i in prepaid]) if prepaid else {}
+    # Whole minor units of each account's currency, as integers, in record order.
+    left: dict[int, int] = {}
+    start: dict[int, Decimal] = {}
+    for item in prepaid:
+        account_id = item.account.id
+        if account_id not in left:
+            amount = locked[account_id].amount
+            start[account_id] = amount
+            left[account_id] = int((amount + overdraft_limit).scaleb(item.tariff.minor))
+        item.debited = max(0, min(item.minor, left[account_id]))
+        left[account_id] -= item.debited
+    changes: dict[int, Decimal] = defaultdict(Decimal)
+    for item in prepaid:
+        changes[item.account.id] -= _money(item.debited, item.tariff)
+    balances.post_balance_changes(session, clock, events, locked, dict(changes), reason="usage",
+                                  reference=f"rating-run:{run.id}")
+    customers = {i.account.id: i.account.customer_id for i in prepaid}
+    for account_id, before in start.items():
+        after = locked[account_id].amount
+        if before >= low_balance > after:
+            events.publish("balance.low", account_id=account_id, customer_id=customers[account_id], balance=after,
+                           threshold=low_balance, currency=locked[account_id].currency)
+
+    totals: dict[tuple[int, int, str], list[_Item]] = defaultdict(list)
+    for item in items:
+        if item.account.payment_type == "postpaid" and item.minor > 0:
+            totals[(item.account.id, item.line.id, item.event.service)].append(item)
+    charge_ids: dict[tuple[int, int, str], int] = {}
+    for (account_id, line_id, service), group in totals.items():
+        account = session.get(BillingAccount, account_id)
+        amount = sum((_money(i.minor, i.tariff) for i in group), Decimal(0))
+        charge = add_charge(session, clock, events, account=account, kind="usage", amount=amount,
+                            description=f"{service} usage of {group[0].line.msisdn}: {len(group)} records",
+                            subscription_id=line_id, reference=f"rating-run:{run.id}",
+                            period_start=group[0].event.started_at, period_end=group[-1].event.started_at)
+        charge_ids[(account_id, line_id, service)] = charge.id
+    return charge_ids
+
+
+_NONE: tuple = ()  # hashable, so the JSON of "no buckets" is made once per write
+RATED_COLUMNS = ("usage_id", "run_id", "subscription_id", "billing_account_id", "msisdn", "service", "direction",
+                 "started_at", "other_party", "roaming", "visited_network", "quantity", "billed_units",
+                 "bucket_units", "tariff_version_id", "rate_id", "zone", "band", "currency", "amount",
+                 "balance_debited", "postpaid_charged", "shortfall", "flag", "buckets", "charge_id", "status",
+                 "created_at")
+
+
+def _write_rated(session: Session, clock: Clock, run: RatingRun, items: list[_Item],
+                 charge_ids: dict[tuple[int, int, str], int]) -> None:
+    now = clock.now()
+    zero = Decimal(0)
+
+    def row(item: _Item) -> tuple:
+        event, tariff = item.event, item.tariff
+        amount = _money(item.minor, tariff)
+        postpaid = item.account.payment_type == "postpaid"
+        debited = zero if postpaid else _money(item.debited, tariff)
+        shortfall = zero if postpaid else amount - debited
+        free = item.rate == NO_RATE
+        return (event.usage_id, run.id, item.line.id, item.account.id, event.msisdn, event.service, event.direction,
+                event.started_at, event.other_party, event.roaming, event.visited_network, item.quantity, item.billed,
+                item.bucket_units, tariff.version_id, None if free else tariff.rates[item.rate].id,
+                INCOMING if free else tariff.zone_codes[item.zone],
+                tariff.bands.codes[item.band] if item.band != NO_BAND else None, tariff.currency, amount, debited,
+                amount if postpaid else zero, shortfall, "insufficient_balance" if shortfall else None,
+                item.taken or _NONE,
+                charge_ids.get((item.account.id, item.line.id, event.service)) if postpaid and amount else None,
+                "rated", now)
+
+    session.flush()
+    bulk_insert(session, RatedUsage.__table__, RATED_COLUMNS, (row(item) for item in items))
+
+
+def _write_errors(session: Session, clock: Clock, run: RatingRun,
+                  failed: list[tuple[UsageEvent, str, int | None]]) -> None:
+    if not failed:
+        return
+    now = clock.now()
+    bulk_insert(session, RatingError.__table__,
+                ("usage_id", "run_id", "reason", "message", "msisdn", "started_at", "billing_account_id", "usage",
+                 "status", "created_at"),
+                ((event.usage_id, run.id, reason, _MESSAGES.get(reason, reason), event.msisdn[:32], event.started_at,
+                  account_id, lookup.event_json(event), "open", now) for event, reason, account_id in failed))
+
+
+_MESSAGES = {
+    lookup.UNKNOWN_SUBSCRIBER: "no line had this number at the record's start time",
+    lookup.ACCOUNT_CLOSED: "the line's billing account is closed",
+    lookup.NO_TARIFF: "the line's plan has no tariff",
+    lookup.NO_TARIFF_VERSION: "the plan's tariff has no version valid at the record's start time",
+    lookup.UNKNOWN_DESTINATION: "no zone of the tariff matches the destination or visited network",
+    lookup.NO_RATE: "the tariff has no rate for this service, zone and time band",
+    lookup.INVALID_USAGE: "the record's service, direction, time or quantity is invalid",
+    CURRENCY_MISMATCH: "the tariff's currency differs from the account's",
+}

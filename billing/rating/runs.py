@@ -1,0 +1,80 @@
+"""Rating runs and their outcome: what a caller (mediation, the CLI, a test) gets back."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from billing.rating.models import RatedUsage, RatingRun
+from core.clock import Clock
+
+RATED, ERROR, DUPLICATE = "rated", "rating_error", "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one usage record: ``rated``, ``rating_error`` (with a reason code) or
+    ``duplicate`` (already rated; charged once). Mediation sets its record's state from it."""
+
+    status: str
+    reason: str | None = None
+
+
+@dataclass
+class RatingSummary:
+    run_id: int
+    records: int = 0
+    rated: int = 0
+    duplicates: int = 0
+    errors: Counter = field(default_factory=Counter)  # reason -> count
+    amounts: dict[str, Decimal] = field(default_factory=dict)  # currency -> money charged
+    outcomes: dict[int, Outcome] = field(default_factory=dict)  # usage_id -> outcome
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    def usage_ids(self, status: str) -> list[int]:
+        return [uid for uid, outcome in self.outcomes.items() if outcome.status == status]
+
+
+def start_run(session: Session, clock: Clock, kind: str, source: str, params: dict[str, Any] | None = None
+              ) -> RatingRun:
+    run = RatingRun(kind=kind, source=source, params=params or {}, started_at=clock.now())
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(session: Session, clock: Clock, run: RatingRun, summary: RatingSummary) -> None:
+    run.records += summary.records
+    run.rated += summary.rated
+    run.errors += summary.error_count
+    run.duplicates += summary.duplicates
+    run.finished_at = clock.now()
+    session.flush()
+
+
+def rated_usage_ids(session: Session, usage_ids: list[int]) -> set[int]:
+    """Which of these usage records are rated already (live, not reversed)."""
+    found: set[int] = set()
+    ids = sorted(set(usage_ids))
+    for start in range(0, len(ids), 5000):
+        found.update(session.scalars(sa.select(RatedUsage.usage_id).where(
+            RatedUsage.usage_id.in_(ids[start:start + 5000]), RatedUsage.status == "rated")))
+    return found
+
+
+def rated_records_for(session: Session, usage_ids: list[int]) -> dict[int, RatedUsage]:
+    """The live rated record of each usage record that has one (for TMF635 usage)."""
+    found: dict[int, RatedUsage] = {}
+    ids = sorted(set(usage_ids))
+    for start in range(0, len(ids), 5000):
+        for rated in session.scalars(sa.select(RatedUsage).where(
+                RatedUsage.usage_id.in_(ids[start:start + 5000]), RatedUsage.status == "rated")):
+            found[rated.usage_id] = rated
+    return found

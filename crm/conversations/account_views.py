@@ -1,0 +1,88 @@
+"""Short texts about a caller's money, bundles and charges, for small screens."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from billing.balances import available_money, transactions_of
+from billing.buckets import BYTES_PER_MB, SECONDS_PER_MINUTE, live_buckets
+from billing.charges import unbilled_charges
+from catalog.models import ProductOffering
+from catalog.offerings import sellable_offerings
+from catalog.versions import current_version
+from core.money import Money
+from crm.conversations.engine import Context
+
+MAX_BUCKET_LINES = 4
+MAX_CHARGE_LINES = 5
+
+
+def local(ctx: Context, moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(ZoneInfo(ctx.config.timezone))
+
+
+def bucket_amount(service: str, remaining: int) -> int:
+    # Whole units shown, rounded down: never promise a customer a minute they do not have.
+    if service == "voice":
+        return remaining // SECONDS_PER_MINUTE
+    if service == "data":
+        return remaining // BYTES_PER_MB
+    return remaining
+
+
+def balance_summary(ctx: Context) -> str:
+    caller = ctx.caller
+    now = ctx.clock.now()
+    if caller.prepaid:
+        lines = [ctx.t("balance.money", amount=available_money(ctx.session, caller.account).format())]
+    else:
+        owed = sum((c.amount for c in unbilled_charges(ctx.session, caller.account.id)), Decimal(0))
+        lines = [ctx.t("balance.postpaid", amount=Money(owed, caller.account.currency).format())]
+    buckets = live_buckets(ctx.session, caller.subscription.id, now)
+    for bucket in buckets[:MAX_BUCKET_LINES]:
+        amount, service = bucket_amount(bucket.service, bucket.remaining), ctx.t(f"service.{bucket.service}")
+        if bucket.valid_to is None:
+            lines.append(ctx.t("balance.bucket_open", amount=amount, service=service))
+        else:
+            expiry = local(ctx, bucket.valid_to).strftime("%d/%m %H:%M")
+            lines.append(ctx.t("balance.bucket", amount=amount, service=service, expiry=expiry))
+    if not buckets:
+        lines.append(ctx.t("balance.no_buckets"))
+    return "\n".join(lines)
+
+
+def recent_charges(ctx: Context) -> str:
+    account = ctx.caller.account
+    rows: list[tuple[dt.datetime, Decimal, str]] = []
+    if account.is_prepaid:
+        rows = [(t.created_at, t.amount, t.reason) for t in transactions_of(ctx.session, account,
+                                                                            limit=MAX_CHARGE_LINES)]
+    else:
+        charges = unbilled_charges(ctx.session, account.id)[-MAX_CHARGE_LINES:]
+        rows = [(c.created_at, -c.amount, c.description) for c in reversed(charges)]
+    if not rows:
+        return ctx.t("charges.none")
+    lines = [ctx.t("charges.title")]
+    for when, amount, what in rows:
+        lines.append(f"{local(ctx, when):%d/%m} {amount:+.2f} {what[:18]}")
+    return "\n".join(lines)
+
+
+def bundle_price(ctx: Context, offering: ProductOffering) -> Money | None:
+    version = current_version(ctx.session, offering, ctx.clock.now())
+    if version is None:
+        return None
+    for price in version.prices:
+        if price.price_type == "oneTime" and price.amount is not None:
+            return Money(price.amount, price.currency or ctx.config.currency)
+    return None
+
+
+def bundles_for(ctx: Context) -> list[tuple[ProductOffering, Money]]:
+    """Bundles the caller's account may buy now, with their price."""
+    account = ctx.caller.account
+    found = sellable_offerings(ctx.session, kind="bundle", payment_type=account.payment_type if account else None,
+                               at=ctx.clock.now())
+    priced = [(offering, bundle_price(ctx, offering)) for offering in found]
+    return [(offering, price) for offering, price in priced if price is not None]

@@ -1,0 +1,234 @@
+"""The pipeline over one file: decode, validate, filter, de-duplicate, aggregate, split,
+format and distribute, in batches that each commit with the file's checkpoint.
+
+Each batch runs in one transaction: its usage records, rejects, duplicate-check keys, held
+partials, the hand-over to rating and the file's counters and checkpoint commit together. A
+process killed at any moment loses only an uncommitted batch, which the next run decodes
+again from the checkpoint: no record is counted or distributed twice.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from billing.usage import UsageEvent
+from core.clock import Clock
+from core.events import EventBus
+from mediation.bulk import REJECT_COLUMNS, BulkWriter
+from mediation.decoders.base import DecodeFailure, UnreadableFile
+from mediation.decoders.fields import zone
+from mediation.models import MediationFile
+from mediation.partials import aggregate, release
+from mediation.records import Usage, event, split
+from mediation.rules import Rules, check, is_internal, is_test_number, other_party, subscriber_e164
+
+Sink = Callable[[Session, list[UsageEvent]], None]
+BATCH_SIZE = 20_000
+
+
+class FileBusy(RuntimeError):
+    """Another worker moved this file's checkpoint: it is processing the file right now."""
+
+
+@dataclass
+class Pipeline:
+    """What every batch needs: collaborators and the source's settings, read once per file."""
+
+    session: Session
+    clock: Clock
+    events: EventBus
+    options: dict[str, Any]
+    region: str
+    operator_tz: str = "UTC"
+    sink: Sink | None = None  # rating's entry point; None records distribution only
+    commit: Callable[[], None] = lambda: None  # the owner of the use case commits each batch
+    batch_size: int = BATCH_SIZE
+    rules: Rules = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rules = Rules.from_options(self.options, self.region)
+        self.tz = zone(self.options.get("timezone_for_split") or self.operator_tz)
+        cuts = [dt.time(0, 0)]
+        for text in self.options.get("split_at", ()):
+            cuts.append(dt.time.fromisoformat(text))
+        self.cuts = tuple(sorted(set(cuts)))
+
+    # -- one file -----------------------------------------------------------------------
+
+    def run(self, file: MediationFile, items: Iterator, progress: Callable[[], None] | None = None) -> str | None:
+        """Process the decoder's items from the file's checkpoint on; return the reason when
+        the file turned out unreadable part-way (what was read before stays accounted)."""
+        skipped = 0
+        try:
+            while skipped < file.checkpoint and next(items, None) is not None:
+                skipped += 1
+        except UnreadableFile as error:
+            return str(error)
+        for batch, failure in _batches(items, self.batch_size):
+            if batch:
+                self._batch_with_retry(file, batch)
+                if progress:
+                    progress()
+            if failure:
+                return failure
+        return None
+
+    def _batch_with_retry(self, file: MediationFile, batch: list, attempts: int = 3) -> None:
+        # Workers merging partials into each other's files can deadlock on the file rows;
+        # the database aborts one transaction, which then simply runs its batch again.
+        for attempt in range(attempts):
+            try:
+                self.batch(file, batch)
+                self.commit()
+                return
+            except Exception as error:
+                if attempt == attempts - 1 or "deadlock detected" not in str(error):
+                    raise
+                self.session.rollback()
+
+    def batch(self, file: MediationFile, batch: list, *, recycled: bool = False) -> Counter:
+        """Account for one batch of decoded items; returns the outcome counts."""
+        session, rules, region = self.session, self.rules, self.region
+        now = self.clock.now()
+        writer = BulkWriter(session)
+        if not writer.lock_file(file.id, file.checkpoint):
+            raise FileBusy(f"file {file.id} is being processed by another worker")
+        rejects: list[tuple] = []
+        filtered: Counter = Counter()
+        kept: list[tuple[str | None, Any, Usage]] = []
+        test_rule, internal_rule = "test_number" in rules.filters, "internal" in rules.filters
+        for item in batch:
+            if type(item) is DecodeFailure:
+                rejects.append((file.id, item.offset, item.reason_code, item.reason, item.raw, "open", now))
+                continue
+            raw_msisdn = item.served_msisdn
+            if not raw_msisdn:
+                rejects.append((file.id, item.offset, "missing_subscriber", "no served subscriber number",
+                                item.raw, "open", now))
+                continue
+            if internal_rule and (is_internal(raw_msisdn, rules) or is_internal(item.other_party, rules)):
+                filtered["internal"] += 1  # extension to extension, service codes: never billed
+                continue
+            msisdn = subscriber_e164(raw_msisdn, region)
+            if msisdn is None:
+                rejects.append((file.id, item.offset, "unparseable_number",
+                                f"served number {raw_msisdn!r} is not a valid MSISDN", item.raw, "open", now))
+                continue
+            verdict = check(item, now, rules)
+            if verdict is None and test_rule and is_test_number(msisdn, rules):
+                verdict = "test_number"
+            if verdict is not None:
+                if type(verdict) is tuple:
+                    rejects.append((file.id, item.offset, verdict[0], verdict[1], item.raw, "open", now))
+                else:
+                    filtered[verdict] += 1
+                continue
+            service = item.service
+            usage = Usage(item.offset, msisdn, service, item.direction, other_party(item.other_party, region),
+                          item.started_at, item.duration_s or 0,
+                          item.messages if item.messages is not None else (1 if service == "sms" else 0),
+                          item.volume_up or 0, item.volume_down or 0, item.roaming, item.visited_network,
+                          item.location, item.record_type)
+            kept.append((item.natural_key, item, usage))
+
+        survivors, duplicates = self._dedup(writer, file, kept)
+        complete: list[tuple[int, Usage]] = []
+        parts = []
+        for item, usage in survivors:
+            if item.session_key:
+                parts.append((f"{file.format}|{item.session_key}", item.sequence or 0, item.is_final, usage))
+            else:
+                complete.append((file.id, usage))
+        aggregated = aggregate(session, now, file.id, parts)
+        direct = len(complete) + aggregated.direct
+        complete.extend(aggregated.merged)
+        records_out = self.write(writer, complete, now)
+        if rejects:
+            writer.insert("mediation_reject", REJECT_COLUMNS, rejects)
+        release(session, aggregated.released)
+
+        outcome = Counter(distributed=direct, rejected=len(rejects), filtered=sum(filtered.values()),
+                          duplicates=duplicates, held=aggregated.held, records_out=records_out)
+        received = 0 if recycled else len(batch)
+        session.execute(sa.update(MediationFile).where(MediationFile.id == file.id).values(
+            received=MediationFile.received + received,
+            checkpoint=MediationFile.checkpoint + received,
+            distributed=MediationFile.distributed + outcome["distributed"],
+            rejected=MediationFile.rejected + outcome["rejected"] - (len(batch) if recycled else 0),
+            filtered=MediationFile.filtered + outcome["filtered"],
+            duplicates=MediationFile.duplicates + outcome["duplicates"],
+            held=MediationFile.held + outcome["held"],
+            records_out=MediationFile.records_out + records_out,
+        ).execution_options(synchronize_session=False))
+        if filtered:
+            merged = Counter(file.filtered_by or {})
+            merged.update(filtered)
+            session.execute(sa.update(MediationFile).where(MediationFile.id == file.id)
+                            .values(filtered_by=dict(merged)).execution_options(synchronize_session=False))
+        session.flush()
+        session.expire(file)
+        return outcome
+
+    def _dedup(self, writer: BulkWriter, file: MediationFile, kept: list) -> tuple[list, int]:
+        """Keep the first occurrence of every natural key, here and in every earlier file."""
+        prefix = file.format.encode() + b"\x1f"
+        keys: dict[bytes, dt.datetime] = {}
+        hashed: list[bytes | None] = []
+        duplicates = 0
+        for natural_key, _item, usage in kept:
+            if natural_key is None:
+                hashed.append(None)
+                continue
+            digest = hashlib.blake2b(prefix + natural_key.encode(), digest_size=16).digest()
+            if digest in keys:
+                hashed.append(b"")  # repeated inside this batch
+                continue
+            keys[digest] = usage.started_at
+            hashed.append(digest)
+        fresh = writer.claim_keys(list(keys.items()), file.id)
+        survivors = []
+        for digest, (_key, item, usage) in zip(hashed, kept, strict=True):
+            if digest is None or digest in fresh:
+                survivors.append((item, usage))
+            else:
+                duplicates += 1
+        return survivors, duplicates
+
+    def write(self, writer: BulkWriter, complete: list[tuple[int, Usage]], now: dt.datetime) -> int:
+        """Split, store and hand the usage records to rating; return how many were produced."""
+        out: list[tuple[int, Usage]] = []
+        cuts, tz = self.cuts, self.tz
+        for file_id, usage in complete:
+            if usage.service == "data" and usage.duration_s > 0:
+                out.extend((file_id, piece) for piece in split(usage, tz, cuts))
+            else:
+                out.append((file_id, usage))
+        if not out:
+            return 0
+        ids = writer.next_ids("usage_record", len(out))
+        writer.insert_usage(ids, out, now)
+        if self.sink is not None:
+            self.sink(self.session, [event(ident, usage) for ident, (_f, usage) in zip(ids, out, strict=True)])
+        return len(out)
+
+
+def _batches(items: Iterable, size: int) -> Iterator[tuple[list, str | None]]:
+    batch: list = []
+    try:
+        for item in items:
+            batch.append(item)
+            if len(batch) >= size:
+                yield batch, None
+                batch = []
+    except UnreadableFile as error:
+        yield batch, str(error)
+        return
+    if batch:
+        yield batch, None

@@ -1,0 +1,201 @@
+"""TMF622 JSON to ``orders`` requests and back.
+
+Mapping choices, where TMF622 leaves room:
+
+- The customer is the ``relatedParty`` with role ``customer`` (or ``@referredType``
+  ``Customer``, or the only party). A party we do not know is kept as sent, and the order is
+  rejected with the reason when processed, as TMF622 orders are validated after acknowledgment.
+- An item's ``product.id`` is the line (TMF637 product) it changes; ``product.status``
+  ``suspended``/``active`` suspends or resumes it; a ``productCharacteristic`` named ``ICCID`` on a
+  ``modify`` swaps the SIM (an empty value takes one from stock); ``MSISDN`` on an ``add``
+  chooses the number, elsewhere it names the line.
+- ``channel[0].name`` is the channel the customer used (``api`` when absent); the customer is
+  told on it when the order completes.
+- ``stateReason`` (an extension) says why an order is rejected, held, failed or cancelled.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from billing.models import BillingAccount
+from catalog.models import ProductOffering
+from core.db import db
+from core.errors import ValidationError
+from crm.models import Customer
+from orders.capture import ItemRequest, OrderRequest
+from orders.models import CancelProductOrder, ProductOrder, ProductOrderItem
+from web.api import catalog, inventory
+from web.api.account import account_ref, customer_ref
+from web.api.payload import get_datetime, get_int, get_list, get_obj, get_objects, get_str, ref_id
+from web.api.render import compact
+
+MAX_KEY = 150
+
+
+def _digits(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def _customer(body: dict) -> tuple[int | None, tuple[dict, ...]]:
+    parties = get_objects(body, "relatedParty")
+    chosen = [p for p in parties if str(p.get("role", "")).lower() == "customer"] or \
+             [p for p in parties if str(p.get("@referredType", "")).lower() == "customer"]
+    if not chosen and len(parties) == 1:
+        chosen = parties
+    customer_id = None
+    if chosen:
+        ident = _digits(ref_id(chosen[0], "relatedParty"))
+        if ident is not None and db.session.get(Customer, ident) is not None:
+            customer_id = ident
+    return customer_id, tuple(parties)
+
+
+def _billing_account(body: dict) -> int | None:
+    ref = get_obj(body, "billingAccount")
+    if ref is None:
+        return None
+    ident = ref_id(ref, "billingAccount")
+    if _digits(ident) is None or db.session.get(BillingAccount, int(ident)) is None:
+        raise ValidationError(f"there is no billing account {ident}", field="billingAccount")
+    return int(ident)
+
+
+def _characteristics(product: dict, index: int) -> dict[str, str]:
+    found = {}
+    for item in get_objects(product, "productCharacteristic"):
+        name = str(item.get("name", "")).strip().upper()
+        value = item.get("value")
+        if name in ("MSISDN", "ICCID"):
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)
+            if value is not None and not isinstance(value, str):
+                raise ValidationError(f"{name} must be a string",
+                                      field=f"productOrderItem[{index}].product.productCharacteristic")
+            found[name] = (value or "").strip()
+    return found
+
+
+def _item(raw: dict, index: int) -> ItemRequest:
+    field = f"productOrderItem[{index}]"
+    ref = raw.get("id")
+    ref = str(index + 1) if ref in (None, "") else str(ref)
+    if len(ref) > 40:
+        raise ValidationError("is longer than 40 characters", field=f"{field}.id")
+    action = get_str(raw, "action", required=True)
+    offering = get_obj(raw, "productOffering")
+    offering_ref = ref_id(offering, f"{field}.productOffering") if offering else None
+    offering_id = _digits(offering_ref)
+    if offering_id is not None and db.session.get(ProductOffering, offering_id) is None:
+        offering_id = None
+    product = get_obj(raw, "product") or {}
+    product_ref = ref_id(product, f"{field}.product") if product.get("id") or product.get("href") else None
+    found = _characteristics(product, index)
+    status = get_str(product, "status")
+    target = None
+    if status is not None:
+        target = {"suspended": "suspended", "active": "active"}.get(status.strip().lower())
+        if target is None:
+            raise ValidationError("an order sets a product status of suspended or active", field=f"{field}.product")
+    if found.get("MSISDN") == "":
+        raise ValidationError("MSISDN must not be empty", field=f"{field}.product.productCharacteristic")
+    return ItemRequest(ref=ref, action=action, offering_id=offering_id,
+                       offering_ref=None if offering_id else offering_ref, subscription_id=_digits(product_ref),
+                       product_ref=product_ref, msisdn=found.get("MSISDN"),
+                       iccid=found.get("ICCID") if action != "add" or found.get("ICCID") else None,
+                       target_status=target, quantity=get_int(raw, "quantity", default=1, minimum=1, maximum=100))
+
+
+def order_request(body: dict) -> OrderRequest:
+    """Read a ``ProductOrder_Create`` body (and the ``Idempotency-Key`` header)."""
+    items = get_list(body, "productOrderItem", required=True)
+    if not items:
+        raise ValidationError("an order needs at least one item", field="productOrderItem")
+    parsed = [_item(raw, index) if isinstance(raw, dict) else _not_object(index) for index, raw in enumerate(items)]
+    customer_id, parties = _customer(body)
+    channels = get_objects(body, "channel")
+    channel = str(channels[0].get("name") or channels[0].get("id") or "api")[:40] if channels else "api"
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if key is not None and len(key) > MAX_KEY:
+        raise ValidationError(f"Idempotency-Key is longer than {MAX_KEY} characters", field="Idempotency-Key")
+    notes = tuple(n for n in get_objects(body, "note"))
+    return OrderRequest(
+        items=tuple(parsed), customer_id=customer_id, billing_account_id=_billing_account(body),
+        related_party=parties, external_id=get_str(body, "externalId", max_length=100), idempotency_key=key,
+        channel=channel, description=get_str(body, "description", max_length=500),
+        category=get_str(body, "category", max_length=60), priority=get_str(body, "priority", max_length=10),
+        notes=notes, requested_start_date=get_datetime(body, "requestedStartDate"),
+        requested_completion_date=get_datetime(body, "requestedCompletionDate"))
+
+
+def _not_object(index: int):
+    raise ValidationError("must be an object", field=f"productOrderItem[{index}]")
+
+
+def _item_tmf(item: ProductOrderItem) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": item.item_ref, "action": item.action, "state": item.state,
+                           "quantity": item.quantity, "@type": "ProductOrderItem"}
+    if item.offering_id is not None:
+        offering = db.session.get(ProductOffering, item.offering_id)
+        out["productOffering"] = {"id": str(item.offering_id),
+                                  "href": catalog.API.href("productOffering", str(item.offering_id)),
+                                  "name": offering.name if offering else None, "@referredType": "ProductOffering"}
+    elif item.offering_ref:
+        out["productOffering"] = {"id": item.offering_ref, "@referredType": "ProductOffering"}
+    characteristics = [{"name": name, "valueType": "string", "value": value}
+                       for name, value in (("MSISDN", item.msisdn or item.requested.get("msisdn")),
+                                           ("ICCID", item.iccid or item.requested.get("iccid") or None))
+                       if value]
+    product: dict[str, Any] = {}
+    if item.subscription_id is not None:
+        product = {"id": str(item.subscription_id),
+                   "href": inventory.API.href("product", str(item.subscription_id)), "@referredType": "Product"}
+    elif item.product_ref:
+        product = {"id": item.product_ref, "@referredType": "Product"}
+    if item.requested.get("status"):
+        product["status"] = item.requested["status"]
+    if characteristics:
+        product["productCharacteristic"] = characteristics
+    if product:
+        out["product"] = product
+    return compact(out)
+
+
+def order_tmf(order: ProductOrder) -> dict[str, Any]:
+    if order.customer_id is not None:
+        parties = [customer_ref(order.customer_id)]
+    else:
+        parties = [dict(p) for p in order.related_party]
+    account = db.session.get(BillingAccount, order.billing_account_id) if order.billing_account_id else None
+    return compact({
+        "externalId": order.external_id,
+        "state": order.state,
+        "stateReason": order.state_reason,
+        "orderDate": order.order_date,
+        "requestedStartDate": order.requested_start_date,
+        "requestedCompletionDate": order.requested_completion_date,
+        "completionDate": order.completion_date,
+        "cancellationDate": order.cancellation_date,
+        "cancellationReason": order.cancellation_reason,
+        "description": order.description,
+        "category": order.category,
+        "priority": order.priority,
+        "channel": [{"name": order.channel, "@type": "ChannelRef"}] if order.channel else None,
+        "note": order.notes or None,
+        "billingAccount": account_ref(account) if account else None,
+        "relatedParty": parties,
+        "productOrderItem": [_item_tmf(item) for item in order.items],
+        "@type": "ProductOrder",
+    })
+
+
+def cancel_tmf(cancel: CancelProductOrder, order_href: str) -> dict[str, Any]:
+    return compact({
+        "state": cancel.state,
+        "cancellationReason": cancel.reason,
+        "requestedCancellationDate": cancel.requested_cancellation_date,
+        "effectiveCancellationDate": cancel.effective_cancellation_date,
+        "productOrder": {"id": str(cancel.order_id), "href": order_href, "@referredType": "ProductOrder"},
+        "@type": "CancelProductOrder",
+    })
