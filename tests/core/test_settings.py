@@ -93,3 +93,13 @@ def test_repr_keeps_secrets_out_of_logs():
 def test_a_bad_port_is_named(port):
     with pytest.raises(ValueError, match="PORT"):
         Settings.from_env({"PORT": port})
+
+
+def test_readme_documents_every_variable():
+    """The configuration table is how operators learn what to set; it must not fall behind."""
+    import pathlib
+
+    from core.settings import VARIABLES
+
+    readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert [name for name in VARIABLES if f"`{name}`" not in readme] == []
