@@ -6,8 +6,12 @@ on generated CSV and BER files, on SQLite and PostgreSQL.
     .venv/bin/python -m bench.mediation_throughput --db postgresql --formats asterisk-csv --records 500000
 
 Prints, per database and format, the median records/s of ``--runs`` runs on a fresh schema, the
-same with two worker processes sharing one database (two files at once, as two Celery workers
-would), and for CSV the time polars takes just to read the file (the physical limit) as a ratio.
+mediating process's CPU time per record, for the CSV formats the other path on the same file in
+the same run as a baseline (source option ``columnar``: the per-record path for generic-csv, the
+column path for asterisk-csv, where it is opt-in), the same with two worker
+processes sharing one database (two files at once, as two Celery workers would), and for CSV the
+time polars takes just to read the file (the physical limit) as a ratio. Each figure includes
+the worker's one-off imports (polars on the column path), as a freshly started worker pays them.
 Rating is not included (it has its own benchmark): the sink only records distribution.
 ``--append`` adds the figures to bench/RESULTS.md.
 """
@@ -76,18 +80,23 @@ def _fresh_schema(url: str) -> None:
         db.engine.dispose()
 
 
-def _process(args: tuple[str, str, str]) -> tuple[float, float, int, dict]:
-    """One file through the pipeline in a process of its own: (start, end, received, counters)."""
-    url, fmt, path = args
+def _process(args: tuple) -> tuple[float, float, int, dict, float]:
+    """One file through the pipeline in a process of its own: (start, end, received, counters,
+    CPU seconds of this process)."""
+    url, fmt, path, *rest = args
+    options = rest[0] if rest else {}
     app = _app(url)
     with app.app_context():
+        cpu = time.process_time()
         started = time.time()
-        report = process_path(db.session, SystemClock(), EventBus(), SourceConfig("bench", fmt), path,
-                              region="KE", operator_tz="Africa/Nairobi", commit=db.session.commit, in_place=True)
+        report = process_path(db.session, SystemClock(), EventBus(), SourceConfig("bench", fmt, options=options),
+                              path, region="KE", operator_tz="Africa/Nairobi", commit=db.session.commit,
+                              in_place=True)
         ended = time.time()
+        cpu = time.process_time() - cpu
         db.session.remove()
         db.engine.dispose()
-    return started, ended, report["received"], report
+    return started, ended, report["received"], report, cpu
 
 
 def _polars_read(path: str) -> float:
@@ -101,15 +110,25 @@ def _polars_read(path: str) -> float:
 def bench(kind: str, fmt: str, records: int, runs: int, folder: str) -> dict:
     whole = generate(fmt, records, os.path.join(folder, fmt, "one"), files=1, seed=5)[0]
     halves = generate(fmt, records, os.path.join(folder, fmt, "two"), files=2, seed=6)
-    single, double, polars = [], [], []
+    single, cpu, baseline, baseline_cpu, double, polars, loads = [], [], [], [], [], [], []
     ctx = multiprocessing.get_context("spawn")
     with database(kind) as url:
         for _ in range(runs):
+            loads.append(os.getloadavg()[0])
             _fresh_schema(url)
             with ctx.Pool(1) as pool:
-                started, ended, received, report = pool.apply(_process, ((url, fmt, whole),))
+                started, ended, received, report, seconds = pool.apply(_process, ((url, fmt, whole),))
             assert report["balanced"] and received == records, report
             single.append(received / (ended - started))
+            cpu.append(seconds / received * 1e6)
+            if fmt.endswith("csv"):
+                _fresh_schema(url)
+                with ctx.Pool(1) as pool:
+                    started, ended, received, other, seconds = pool.apply(
+                        _process, ((url, fmt, whole, {"columnar": fmt != "generic-csv"}),))
+                assert {k: other[k] for k in COUNTED} == {k: report[k] for k in COUNTED}, (other, report)
+                baseline.append(received / (ended - started))
+                baseline_cpu.append(seconds / received * 1e6)
             _fresh_schema(url)
             with ctx.Pool(2) as pool:
                 results = pool.map(_process, [(url, fmt, path) for path in halves])
@@ -119,10 +138,13 @@ def bench(kind: str, fmt: str, records: int, runs: int, folder: str) -> dict:
                 polars.append(records / _polars_read(whole))
     row = {"db": kind, "format": fmt, "records": records, "runs": runs,
            "one_worker": statistics.median(single), "two_workers": statistics.median(double),
-           "polars_read": statistics.median(polars) if polars else None}
+           "cpu_us": statistics.median(cpu), "per_record": statistics.median(baseline) if baseline else None,
+           "per_record_cpu_us": statistics.median(baseline_cpu) if baseline_cpu else None,
+           "polars_read": statistics.median(polars) if polars else None, "load": statistics.median(loads)}
     return row
 
 
+COUNTED = ("received", "distributed", "rejected", "filtered", "duplicates", "held", "records_out")
 GOALS = {"3gpp-ber": 50_000}  # records/s end to end on this 2-core machine; CSV formats 250,000
 
 
@@ -132,8 +154,14 @@ def _line(row: dict) -> str:
     goal = GOALS.get(row["format"], 250_000)
     best = max(row["one_worker"], row["two_workers"])
     verdict = f"{'PASS' if best >= goal else 'FAIL'} ({best / goal:.0%} of {goal:,})"
+    if row["per_record"]:
+        baseline = (f"{row['per_record']:,.0f}, {row['per_record_cpu_us']:.1f} µs (CPU x"
+                    f"{row['per_record_cpu_us'] / row['cpu_us']:.2f})")
+    else:
+        baseline = "n/a"
     return (f"| {row['db']} | {row['format']} | {row['records']:,} | {row['one_worker']:,.0f} | "
-            f"{row['two_workers']:,.0f} | {polars} | {ratio} | {verdict} |")
+            f"{row['cpu_us']:.1f} | {baseline} | {row['two_workers']:,.0f} | {polars} | {ratio} | "
+            f"{row['load']:.1f} | {verdict} |")
 
 
 def main() -> None:
@@ -145,8 +173,10 @@ def main() -> None:
     parser.add_argument("--append", action="store_true", help="append the table to bench/RESULTS.md")
     options = parser.parse_args()
     kinds = ("sqlite", "postgresql") if options.db == "both" else (options.db,)
-    header = ("| db | format | records | one worker rec/s (median) | two workers rec/s | polars read rec/s | "
-              "polars / one worker | goal |\n|---|---|---|---|---|---|---|---|")
+    header = ("| db | format | records | one worker rec/s (median) | CPU µs/record | other path rec/s, "
+              "CPU µs/record (default path x) | two workers rec/s | polars read rec/s | polars / one worker | "
+              "load | goal |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|")
     print(header, flush=True)
     lines = []
     with tempfile.TemporaryDirectory() as folder:

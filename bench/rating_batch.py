@@ -7,14 +7,19 @@ For each database: builds an operator (lines through the real services, 30% with
 stages generated usage in a table (untimed), then times, per run: reading the staged rows into
 ``UsageEvent`` objects, ``rate_usage`` on chunks of ``--chunk`` (zones, bands, buckets, balance
 debits, postpaid charges, rated records written), and the commit. Prints records/s (median and
-best of ``--runs``) and, as the baseline measured in the same run, the per-record real-time path
-(``debit`` one record at a time, one commit at the end) on ``--baseline`` records, with the ratio.
+best of ``--runs``), this process's CPU time per record (the database server's not counted;
+steadier than wall clock on a shared machine) and, as the baseline measured in the same run, the
+per-record real-time path (``debit`` one record at a time, one commit at the end) on ``--baseline``
+records, with the ratio. With ``--workers N`` (default 2) it then times N processes rating
+their own shares of another ``--records`` records at once, as N Celery workers would.
 """
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import statistics
 import time
+import zlib
 
 import sqlalchemy as sa
 
@@ -32,19 +37,26 @@ USAGE = sa.Table(
     sa.Column("started_at", UTCDateTime()), sa.Column("other_party", sa.String(32)),
     sa.Column("duration_s", sa.Integer), sa.Column("messages", sa.Integer), sa.Column("volume_up", sa.BigInteger),
     sa.Column("volume_down", sa.BigInteger), sa.Column("roaming", sa.Boolean),
-    sa.Column("visited_network", sa.String(8)))
-FIELDS = [c.name for c in USAGE.columns]
+    sa.Column("visited_network", sa.String(8)),
+    # Which worker rates the record when several do: by number, so no two workers debit the
+    # same balance (they would queue on its row lock), as a router of files by MSISDN would.
+    sa.Column("part", sa.Integer))
+FIELDS = [c.name for c in USAGE.columns if c.name != "part"]
+PARTS = 12  # divisible by 1, 2, 3, 4 and 6 workers
 
 
 def _stage(session, usage: list[UsageEvent]) -> None:
     STAGING.create_all(session.connection())
-    session.execute(USAGE.insert(), [{f: getattr(e, f) for f in FIELDS} for e in usage])
+    session.execute(USAGE.insert(), [{**{f: getattr(e, f) for f in FIELDS},
+                                      "part": zlib.crc32(e.msisdn.encode()) % PARTS} for e in usage])
     session.commit()
 
 
-def _read(session, first: int, last: int) -> list[UsageEvent]:
-    rows = session.connection().execute(sa.select(USAGE).where(USAGE.c.usage_id.between(first, last))
-                                        .order_by(USAGE.c.usage_id))
+def _read(session, first: int, last: int, parts: tuple[int, ...] | None = None) -> list[UsageEvent]:
+    stmt = sa.select(*(USAGE.c[f] for f in FIELDS)).where(USAGE.c.usage_id.between(first, last))
+    if parts is not None:
+        stmt = stmt.where(USAGE.c.part.in_(parts))
+    rows = session.connection().execute(stmt.order_by(USAGE.c.usage_id))
     return [UsageEvent(*row) for row in rows]
 
 
@@ -55,12 +67,12 @@ def measure(kind: str, args) -> dict:
         with app.app_context():
             events = app.extensions["bss.events"]
             numbers = build_operator(db.session, clock, events, args.lines)
-            total = args.records * args.runs + args.baseline
+            total = args.records * args.runs + args.baseline + (args.records if args.workers > 1 else 0)
             _stage(db.session, generate_usage(numbers, total, 1, seed=7))
-            rates, parts = [], []
+            rates, parts, cpus = [], [], []
             for run in range(args.runs):
                 first = 1 + run * args.records
-                began = time.perf_counter()
+                began, cpu_began = time.perf_counter(), time.process_time()
                 read = rate = 0.0
                 for start in range(first, first + args.records, args.chunk):
                     t0 = time.perf_counter()
@@ -71,6 +83,7 @@ def measure(kind: str, args) -> dict:
                     read, rate = read + t1 - t0, rate + time.perf_counter() - t1
                     assert summary.rated + summary.error_count == len(usage), summary
                 elapsed = time.perf_counter() - began
+                cpus.append((time.process_time() - cpu_began) / args.records)
                 rates.append(args.records / elapsed)
                 parts.append((read, rate))
             first = 1 + args.runs * args.records
@@ -82,10 +95,52 @@ def measure(kind: str, args) -> dict:
             baseline = len(sample) / (time.perf_counter() - began)
             db.session.remove()
             db.engine.dispose()
+            parallel = _parallel(url, clock, 1 + args.runs * args.records + args.baseline, args) \
+                if args.workers > 1 else None
     median = statistics.median(rates)
     read, rate = parts[rates.index(max(rates))]
     return {"db": kind, "median": median, "best": max(rates), "baseline": baseline, "ratio": median / baseline,
-            "read_share": read / (read + rate), "errors": summary.error_count}
+            "read_share": read / (read + rate), "errors": summary.error_count, "cpu": statistics.median(cpus),
+            "parallel": parallel}
+
+
+def _worker(url: str, clock: FixedClock, first: int, last: int, parts: tuple[int, ...], chunk: int, ready,
+            done) -> None:
+    """One rating worker process (as a Celery worker rating its own files would be): its own
+    app and connection, its numbers' share of the staged usage in chunks, a commit per chunk."""
+    app = make_app(url, clock)
+    with app.app_context():
+        events = app.extensions["bss.events"]
+        ready.wait()
+        rated = 0
+        for start in range(first, last + 1, chunk):
+            usage = _read(db.session, start, min(start + chunk - 1, last), parts)
+            rate_usage(db.session, clock, events, usage, source="bench")
+            db.session.commit()
+            rated += len(usage)
+        done.put((time.perf_counter(), rated))
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _parallel(url: str, clock: FixedClock, first: int, args) -> float:
+    """records/s of ``--workers`` processes rating ``--records`` staged records together, each
+    the records of its own numbers; timed from the common start to the last one's end."""
+    context = multiprocessing.get_context("spawn")
+    ready, done = context.Barrier(args.workers + 1), context.Queue()
+    last = first + args.records - 1
+    workers = [context.Process(target=_worker, args=(url, clock, first, last, tuple(range(k, PARTS, args.workers)),
+                                                      args.chunk * args.workers, ready, done))
+               for k in range(args.workers)]
+    for worker in workers:
+        worker.start()
+    ready.wait()
+    began = time.perf_counter()
+    results = [done.get(timeout=900) for _ in workers]
+    for worker in workers:
+        worker.join()
+    assert sum(rated for _, rated in results) == args.records
+    return args.records / (max(end for end, _ in results) - began)
 
 
 def time_now():
@@ -102,15 +157,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--chunk", type=int, default=50_000)
     parser.add_argument("--baseline", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=2, help="processes for the parallel run (1: none)")
     args = parser.parse_args()
     print(f"Batch rating, {args.records:,} records per run, {args.runs} runs, {args.lines:,} lines, "
           f"chunks of {args.chunk:,}")
     for kind in args.db.split(","):
         result = measure(kind, args)
         print(f"{result['db']:<11} median {result['median']:>9,.0f} records/s  best {result['best']:>9,.0f}  "
-              f"(reading usage {result['read_share']:.0%} of the time)  | per-record real-time path "
+              f"(reading usage {result['read_share']:.0%} of the time; {result['cpu'] * 1e6:.1f} µs Python CPU "
+              f"per record, {1 / result['cpu']:,.0f} records per CPU-second)  | per-record real-time path "
               f"{result['baseline']:>7,.0f} records/s  -> batch x{result['ratio']:.1f}; "
               f"{result['errors']} rating errors in the last chunk")
+        if result["parallel"]:
+            print(f"{'':<11} {args.workers} worker processes together: {result['parallel']:,.0f} records/s "
+                  f"(x{result['parallel'] / result['median']:.2f} the one-process median)")
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ drives an open-loop load: sessions start on a fixed schedule (no coordinated omi
 latency counts from when it was due), each dialling ``*123#`` and then choosing "Balance &
 bundles", so every second hop reads the balance and buckets and both write the conversation
 and its interactions. ``/healthz`` at the same rate is the baseline of the server and client
-alone. Prints p50/p90/p99/max, errors and the ratio to the baseline; ``--record`` appends the
-figures to ``bench/RESULTS.md``. Goal: p99 under 50 ms at 500 hops/s with no errors.
+alone. Prints p50/p90/p99/max, errors and the ratio to the baseline, and per request the CPU
+the server spent (all gunicorn processes, from ``/proc``) and the generator's own CPU (it shares
+the cores); ``--record`` appends the figures to ``bench/RESULTS.md``. Goal: p99 under 50 ms at
+500 hops/s with no errors.
 """
 from __future__ import annotations
 
@@ -63,9 +65,10 @@ def prepare_database(url: str, instance: str) -> list[str]:
     return numbers
 
 
-def start_server(url: str, port: int, workers: int, threads: int, instance: str) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int, threads: int, instance: str,
+                 worker_class: str = "gthread") -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "DEMO_DATA": "0", "LOG_LEVEL": "WARNING"}
-    command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--worker-class", "gthread",
+    command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--worker-class", worker_class,
                "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--keep-alive", "30",
                "--log-level", "warning", "wsgi:app"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
@@ -79,6 +82,24 @@ def start_server(url: str, port: int, workers: int, threads: int, instance: str)
             time.sleep(0.2)
     server.kill()
     raise RuntimeError("gunicorn did not come up")
+
+
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """User+system CPU of gunicorn's master and workers so far (Linux ``/proc``; 0 elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    pids = [server.pid]
+    try:
+        pids += [int(p) for p in pathlib.Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
+    except OSError:
+        return 0.0
+    for pid in pids:
+        try:
+            fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
 
 
 class Connection:
@@ -117,8 +138,13 @@ class Connection:
         return int(status_line.split()[1]), payload
 
 
-async def run_load(port: int, rate: float, seconds: float, job) -> tuple[list[float], int, float]:
-    """Start ``job`` on a fixed schedule of ``rate`` per second; returns (latencies ms, errors, elapsed s)."""
+async def run_load(port: int, rate: float, seconds: float, job) -> tuple[list[float], int, float, float]:
+    """Start ``job`` on a fixed schedule of ``rate`` per second.
+
+    Returns (latencies ms, errors, elapsed s, the generator's own CPU s): the generator shares the
+    machine's cores with the server, so its CPU is reported next to the server's.
+    """
+    cpu_start = time.process_time()
     pool: asyncio.Queue[Connection] = asyncio.Queue()
     for _ in range(256):
         pool.put_nowait(Connection(port))
@@ -150,7 +176,7 @@ async def run_load(port: int, rate: float, seconds: float, job) -> tuple[list[fl
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(job(n, due, timed)))
     await asyncio.gather(*tasks)
-    return latencies, errors, time.perf_counter() - start
+    return latencies, errors, time.perf_counter() - start, time.process_time() - cpu_start
 
 
 def sessions_job(numbers: list[str]):
@@ -173,17 +199,30 @@ async def healthz_job(n: int, due: float, timed) -> None:
     await timed("/healthz", None, due, lambda p: b"ok" in p)
 
 
-def summary(name: str, latencies: list[float], errors: int, elapsed: float) -> dict:
+def measured(server: subprocess.Popen, load) -> tuple[list[float], int, float, float, float]:
+    """Run one load (a coroutine from ``run_load``) and add the server's CPU seconds it cost."""
+    before = server_cpu_seconds(server)
+    latencies, errors, elapsed, client_cpu = asyncio.run(load)
+    return latencies, errors, elapsed, client_cpu, server_cpu_seconds(server) - before
+
+
+def summary(name: str, latencies: list[float], errors: int, elapsed: float, client_cpu: float = 0.0,
+            server_cpu: float = 0.0) -> dict:
     ordered = sorted(latencies)
 
     def pct(p: float) -> float:
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
     figures = {"name": name, "requests": len(ordered), "errors": errors, "rate": len(ordered) / elapsed,
-               "p50": statistics.median(ordered), "p90": pct(90), "p99": pct(99), "max": ordered[-1]}
+               "p50": statistics.median(ordered), "p90": pct(90), "p99": pct(99), "max": ordered[-1],
+               # CPU per request: the server's (all gunicorn processes) and the load generator's own,
+               # and the generator's share of the 2 cores' time during the run.
+               "server_ms": server_cpu / len(ordered) * 1000, "client_ms": client_cpu / len(ordered) * 1000,
+               "client_share": client_cpu / (elapsed * (os.cpu_count() or 1))}
     print(f"{name:<26} {figures['requests']:>6} req  {figures['rate']:7.1f}/s  errors {errors:<4} "
           f"p50 {figures['p50']:6.1f} ms  p90 {figures['p90']:6.1f} ms  p99 {figures['p99']:6.1f} ms  "
-          f"max {figures['max']:7.1f} ms")
+          f"max {figures['max']:7.1f} ms  server CPU {figures['server_ms']:.2f} ms/req  "
+          f"client CPU {figures['client_ms']:.2f} ms/req ({figures['client_share']:.0%} of the cores)", flush=True)
     return figures
 
 
@@ -195,6 +234,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class: gthread or sync")
     parser.add_argument("--port", type=int, default=5911)
     parser.add_argument("--record", action="store_true", help="append the figures to bench/RESULTS.md")
     args = parser.parse_args()
@@ -202,17 +242,18 @@ def main() -> int:
     instance = tempfile.mkdtemp(prefix="bench-ussd-")
     print(f"preparing the demo operator in {args.database_url} ...", flush=True)
     numbers = prepare_database(args.database_url, instance)
-    server = start_server(args.database_url, args.port, args.workers, args.threads, instance)
+    server = start_server(args.database_url, args.port, args.workers, args.threads, instance, args.worker_class)
+    print(f"load average {pathlib.Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
     try:
         asyncio.run(run_load(args.port, 50, 2, sessions_job(numbers)))  # warm-up: imports, pools, caches
-        base = summary("baseline GET /healthz", *asyncio.run(run_load(args.port, args.rate, args.seconds,
-                                                                       healthz_job)))
+        base = summary("baseline GET /healthz", *measured(server, run_load(args.port, args.rate, args.seconds,
+                                                                            healthz_job)))
         curve = []
         for rate in sorted({float(r) for r in args.also.split(",") if r.strip()} | {args.rate}):
             # Each session is two hops (the second sent when the first is answered), so sessions start
             # at half the hop rate.
-            curve.append(summary(f"USSD hops at {rate:.0f}/s", *asyncio.run(
-                run_load(args.port, rate / 2, args.seconds, sessions_job(numbers)))))
+            curve.append(summary(f"USSD hops at {rate:.0f}/s", *measured(
+                server, run_load(args.port, rate / 2, args.seconds, sessions_job(numbers)))))
         hops = curve[-1]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -230,15 +271,19 @@ def record(args, base: dict, curve: list[dict], ratio: float, verdict: str) -> N
     database = "PostgreSQL" if args.database_url.startswith("postgres") else "SQLite"
     lines = [
         f"\n## USSD hop latency ({dt.datetime.now(dt.UTC).date().isoformat()})\n",
-        f"`python -m bench.ussd_latency` — gunicorn {args.workers} gthread workers x {args.threads} threads, "
+        f"`python -m bench.ussd_latency` — gunicorn {args.workers} {args.worker_class} workers "
+        f"x {args.threads} threads, "
         f"{database}, demo operator, loopback, {args.seconds:.0f} s open-loop at {args.rate:.0f} hops/s "
         f"(sessions: `*123#` then `1` balance; the load generator shares the 2 cores).\n",
-        "| run | requests | achieved/s | errors | p50 ms | p90 ms | p99 ms | max ms |",
-        "|---|---|---|---|---|---|---|---|",
+        f"Load average at the start: {pathlib.Path('/proc/loadavg').read_text().split()[0]}.\n",
+        "| run | requests | achieved/s | errors | p50 ms | p90 ms | p99 ms | max ms | server CPU ms/req "
+        "| generator CPU ms/req (share of cores) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in (base, *curve):
         lines.append(f"| {row['name']} | {row['requests']} | {row['rate']:.0f} | {row['errors']} | {row['p50']:.1f} "
-                     f"| {row['p90']:.1f} | {row['p99']:.1f} | {row['max']:.1f} |")
+                     f"| {row['p90']:.1f} | {row['p99']:.1f} | {row['max']:.1f} | {row['server_ms']:.2f} "
+                     f"| {row['client_ms']:.2f} ({row['client_share']:.0%}) |")
     lines.append(f"\nUSSD p99 is {ratio:.1f}x the baseline p99. Goal (p99 < 50 ms at 500/s, no errors): "
                  f"**{verdict}**.\n")
     path = ROOT / "bench" / "RESULTS.md"

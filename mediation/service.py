@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import Clock, isoformat_z
 from core.events import EventBus
-from mediation import decoders
+from mediation import columnar, decoders
 from mediation.bulk import BulkWriter
 from mediation.collect import move, register
 from mediation.decoders.base import UnreadableFile
@@ -47,8 +47,12 @@ def process_path(session: Session, clock: Clock, events: EventBus, source: Sourc
     failure = None
     try:
         decoder = decoders.get(source.format)
-        with open(file.path, "rb") as stream:
-            failure = pipeline.run(file, iter(decoder.decode(stream, source.options)), progress)
+        plan = columnar.read_lines(file.path, source.format, source.options)
+        if plan is not None:
+            columnar.run(pipeline, file, plan, progress)
+        else:
+            with open(file.path, "rb") as stream:
+                failure = pipeline.run(file, iter(decoder.decode(stream, source.options)), progress)
     except (UnreadableFile, decoders.UnknownFormat, OSError) as error:
         failure = str(error) or type(error).__name__
     except FileBusy as error:

@@ -8,10 +8,12 @@ kind of the same name.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from billing.models import Bucket
 from catalog.tariffs.models import SCOPE_KINDS
@@ -45,6 +47,24 @@ class BucketState:
         return self.scope is None or zone_kind in SCOPE_KINDS.get(self.scope, (self.scope,))
 
 
+@functools.cache
+def _bucket_statement(lock: bool) -> sa.Select:
+    # Built once (an expanding IN): the real-time path runs it for every record.
+    stmt = (sa.select(Bucket.id, Bucket.subscription_id, Bucket.service, Bucket.scope, Bucket.priority,
+                      Bucket.valid_from, Bucket.valid_to, Bucket.initial, Bucket.remaining)
+            .where(Bucket.subscription_id.in_(sa.bindparam("ids", expanding=True)), Bucket.status == "active",
+                   Bucket.remaining > 0)
+            .order_by(Bucket.id))
+    return stmt.with_for_update() if lock else stmt
+
+
+@functools.cache
+def _save_statement() -> sa.Update:
+    table = Bucket.__table__
+    return (sa.update(table).where(table.c.id == sa.bindparam("bucket_id"))
+            .values(remaining=sa.bindparam("remaining"), updated_at=sa.bindparam("now")))
+
+
 def load_bucket_states(session: Session, subscription_ids: list[int], *, lock: bool = True
                        ) -> dict[tuple[int, str], list[BucketState]]:
     """Active buckets with units left, locked (PostgreSQL) unless only read, grouped by
@@ -52,14 +72,7 @@ def load_bucket_states(session: Session, subscription_ids: list[int], *, lock: b
     grouped: dict[tuple[int, str], list[BucketState]] = {}
     ids = sorted(set(subscription_ids))
     for start in range(0, len(ids), 5000):
-        stmt = (sa.select(Bucket.id, Bucket.subscription_id, Bucket.service, Bucket.scope, Bucket.priority,
-                          Bucket.valid_from, Bucket.valid_to, Bucket.initial, Bucket.remaining)
-                .where(Bucket.subscription_id.in_(ids[start:start + 5000]), Bucket.status == "active",
-                       Bucket.remaining > 0)
-                .order_by(Bucket.id))
-        if lock:
-            stmt = stmt.with_for_update()
-        for row in session.execute(stmt):
+        for row in session.execute(_bucket_statement(lock), {"ids": ids[start:start + 5000]}):
             state = BucketState(*row, start_remaining=row[-1])
             grouped.setdefault((state.subscription_id, state.service), []).append(state)
     for states in grouped.values():
@@ -91,12 +104,12 @@ def save_bucket_states(session: Session, clock: Clock, events: EventBus, states:
     if not changed:
         return
     now = clock.now()
-    session.execute(sa.update(Bucket), [{"id": s.id, "remaining": s.remaining, "updated_at": now} for s in changed])
+    session.execute(_save_statement(), [{"bucket_id": s.id, "remaining": s.remaining, "now": now} for s in changed])
     # The bulk update bypasses objects already in the session; make them reload.
-    ids = {s.id for s in changed}
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Bucket) and obj.id in ids:
-            session.expire(obj)
+    for state in changed:
+        loaded = session.identity_map.get(identity_key(Bucket, state.id))
+        if loaded is not None:
+            session.expire(loaded)
     for state in changed:
         publish_thresholds(events, state, msisdn_of.get(state.subscription_id))
         state.start_remaining = state.remaining

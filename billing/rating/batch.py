@@ -129,10 +129,16 @@ def rate_usage(session: Session, clock: Clock, events: EventBus, usage_events: S
                        {i.line.id: i.line.msisdn for i in items})
     _write_rated(session, clock, run, items, charge_ids)
     _write_errors(session, clock, run, failed)
+    rated = Outcome(RATED)
+    totals: dict[str, list] = {}  # currency -> [minor units, tariff]: summed as integers, converted once
     for item in items:
-        summary.outcomes[item.event.usage_id] = Outcome(RATED)
-        currency = item.account.currency
-        summary.amounts[currency] = summary.amounts.get(currency, Decimal(0)) + _money(item.minor, item.tariff)
+        summary.outcomes[item.event.usage_id] = rated
+        total = totals.get(item.account.currency)
+        if total is None:
+            total = totals[item.account.currency] = [0, item.tariff]
+        total[0] += item.minor
+    for currency, (minor, tariff) in totals.items():
+        summary.amounts[currency] = Decimal(0) + _money(minor, tariff)
     summary.rated = len(items)
     for event, reason, _ in failed:
         summary.outcomes[event.usage_id] = Outcome(ERROR, reason)
@@ -183,16 +189,18 @@ def _price_units(tariff: CompiledTariff, group: list[_Item]) -> None:
             item.reason = lookup.NO_RATE
 
 
-_DECIMALS: dict[tuple[int, int], Decimal] = {}
+_DECIMALS: dict[int, dict[int, Decimal]] = {}  # exponent -> minor units -> Decimal
 
 
 def _money(minor: int, tariff: CompiledTariff) -> Decimal:
-    key = (minor, tariff.minor)
-    found = _DECIMALS.get(key)
+    table = _DECIMALS.get(tariff.minor)
+    if table is None:
+        table = _DECIMALS[tariff.minor] = {}
+    found = table.get(minor)
     if found is None:
-        if len(_DECIMALS) > 100_000:
-            _DECIMALS.clear()
-        found = _DECIMALS[key] = Decimal(minor).scaleb(-tariff.minor)
+        if len(table) > 100_000:
+            table.clear()
+        found = table[minor] = Decimal(minor).scaleb(-tariff.minor)
     return found
 
 
@@ -213,10 +221,13 @@ def _post_money(session: Session, clock: Clock, events: EventBus, run: RatingRun
             left[account_id] = int((amount + overdraft_limit).scaleb(item.tariff.minor))
         item.debited = max(0, min(item.minor, left[account_id]))
         left[account_id] -= item.debited
-    changes: dict[int, Decimal] = defaultdict(Decimal)
+    debited: dict[int, int] = defaultdict(int)  # minor units per account, converted once below
+    tariff_of: dict[int, CompiledTariff] = {}
     for item in prepaid:
-        changes[item.account.id] -= _money(item.debited, item.tariff)
-    balances.post_balance_changes(session, clock, events, locked, dict(changes), reason="usage",
+        debited[item.account.id] += item.debited
+        tariff_of[item.account.id] = item.tariff
+    changes = {account_id: -_money(minor, tariff_of[account_id]) for account_id, minor in debited.items()}
+    balances.post_balance_changes(session, clock, events, locked, changes, reason="usage",
                                   reference=f"rating-run:{run.id}")
     customers = {i.account.id: i.account.customer_id for i in prepaid}
     for account_id, before in start.items():

@@ -8,24 +8,24 @@ usage charge.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
 
-from billing.balances import balance_of, debit_balance
+from billing.balances import BalanceRow, balance_of, balance_row, debit_balance_row
 from billing.charges import add_charge
-from billing.models import BillingAccount, Subscription
+from billing.models import BillingAccount
 from billing.rating import lookup
 from billing.rating.allowance import draw, load_bucket_states, save_bucket_states
-from billing.rating.batch import _MESSAGES, INCOMING, LOW_BALANCE
+from billing.rating.batch import _MESSAGES, INCOMING, LOW_BALANCE, RATED_COLUMNS
 from billing.rating.models import RatedUsage, RatingError, RatingRun
 from billing.rating.runs import DUPLICATE, ERROR, RATED, Outcome, rated_usage_ids, start_run
 from billing.usage import UsageEvent
 from catalog.tariffs.bands import NO_BAND
-from catalog.tariffs.compiled import NO_RATE, CompiledTariff
-from catalog.tariffs.models import PlanTariff
+from catalog.tariffs.compiled import NO_RATE, CompiledTariff, compile_version
 from catalog.tariffs.prefixes import NO_MATCH
 from core.clock import Clock
 from core.errors import NotFound
@@ -44,7 +44,7 @@ class Authorization:
 @dataclass
 class _Resolved:
     line: lookup.Line
-    account: BillingAccount
+    account: lookup.Account
     tariff: CompiledTariff
     zone: int
     band: int
@@ -52,22 +52,22 @@ class _Resolved:
     incoming: bool
 
 
-def _resolve(session: Session, event: UsageEvent) -> tuple[str | None, _Resolved | None]:
+def _resolve(session: Session, event: UsageEvent, *, check_rated: bool = False
+             ) -> tuple[str | None, _Resolved | None, bool | None]:
+    """Line, account, tariff version, zone, band and rate of one record: one statement (the
+    compiled tariff comes from the process cache, keyed by the version's stamp). The last value
+    says whether the record is rated already when ``check_rated`` and the statement could tell,
+    else None."""
     reason = lookup.check_event(event)
     if reason:
-        return reason, None
-    line, account, tariff_id = _line_account_tariff(session, event.msisdn, event.started_at)
-    if line is None:
-        return lookup.UNKNOWN_SUBSCRIBER, None
-    if account.state == "Closed":
-        return lookup.ACCOUNT_CLOSED, None
-    book = lookup.TariffBook(session, [line.offering_id], known={line.offering_id: tariff_id})
-    reason, version = book.version_at(line.offering_id, event.started_at)
+        return reason, None, None
+    reason, line, account, version, rated = lookup.line_account_version(
+        session, event.msisdn, event.started_at, usage_id=event.usage_id if check_rated else None)
     if reason:
-        return reason, None
-    tariff = book.compiled(version)
+        return reason, None, rated
+    tariff = compile_version(session, version)
     if tariff.currency != account.currency:
-        return "currency_mismatch", None
+        return "currency_mismatch", None, rated
     incoming = event.direction == "in" and not event.roaming
     zone = tariff.zone_for(roaming=event.roaming, visited_network=event.visited_network,
                            other_party=event.other_party, service=event.service)
@@ -75,29 +75,18 @@ def _resolve(session: Session, event: UsageEvent) -> tuple[str | None, _Resolved
     rate = tariff.rate_for(event.service, zone, band)
     if not incoming:
         if zone == NO_MATCH:
-            return lookup.UNKNOWN_DESTINATION, None
+            return lookup.UNKNOWN_DESTINATION, None, rated
         if rate == NO_RATE:
-            return lookup.NO_RATE, None
-    return None, _Resolved(line, account, tariff, zone, band, NO_RATE if incoming else rate, incoming)
+            return lookup.NO_RATE, None, rated
+    return None, _Resolved(line, account, tariff, zone, band, NO_RATE if incoming else rate, incoming), rated
 
 
-def _line_account_tariff(session: Session, msisdn: str, at: dt.datetime
-                         ) -> tuple[lookup.Line | None, BillingAccount | None, int | None]:
-    """The line that had ``msisdn`` at ``at``, its account and its plan's tariff, in one query
-    (each statement saved is a round trip off the call set-up)."""
-    rows = session.execute(
-        sa.select(Subscription.id, Subscription.msisdn, Subscription.billing_account_id, Subscription.offering_id,
-                  Subscription.activated_at, Subscription.created_at, Subscription.terminated_at, BillingAccount,
-                  PlanTariff.tariff_id)
-        .join(BillingAccount, BillingAccount.id == Subscription.billing_account_id)
-        .outerjoin(PlanTariff, PlanTariff.offering_id == Subscription.offering_id)
-        .where(Subscription.msisdn == msisdn)).all()
-    lines = [lookup.Line(r[0], r[1], r[2], r[3], r[4] or r[5], r[6]) for r in rows]
-    line = lookup.line_at(lines, at)
-    if line is None:
-        return None, None, None
-    row = next(r for r in rows if r[0] == line.id)
-    return line, row[7], row[8]
+def _balance(session: Session, account: lookup.Account, *, lock: bool = False) -> BalanceRow:
+    found = balance_row(session, account.id, lock=lock)
+    if found is None:  # no balance row yet: let the ORM path make one, then read it as a row
+        balance_of(session, session.get(BillingAccount, account.id), lock=lock)
+        found = balance_row(session, account.id, lock=lock)
+    return found
 
 
 def authorize(session: Session, clock: Clock, *, msisdn: str, service: str, requested: int,
@@ -110,7 +99,7 @@ def authorize(session: Session, clock: Clock, *, msisdn: str, service: str, requ
     """
     probe = UsageEvent(usage_id=0, msisdn=msisdn, service=service, direction="out", started_at=at or clock.now(),
                        other_party=other_party, roaming=roaming, visited_network=visited_network)
-    reason, found = _resolve(session, probe)
+    reason, found, _ = _resolve(session, probe)
     if reason:
         return Authorization(0, reason)
     tariff = found.tariff
@@ -120,7 +109,8 @@ def authorize(session: Session, clock: Clock, *, msisdn: str, service: str, requ
     in_buckets = sum(s.remaining for s in states if s.covers(probe.started_at, kind))
     if found.account.payment_type == "postpaid":
         return Authorization(requested, None, zone, band, min(in_buckets, requested))
-    available = balance_of(session, found.account).amount + overdraft_limit
+    balance = found.account.balance
+    available = (balance if balance is not None else _balance(session, found.account).amount) + overdraft_limit
 
     def cost(units: int) -> Decimal:
         billed = tariff.billed_units(found.rate, units)
@@ -141,11 +131,17 @@ def authorize(session: Session, clock: Clock, *, msisdn: str, service: str, requ
 def debit(session: Session, clock: Clock, events: EventBus, event: UsageEvent, *, source: str = "realtime",
           overdraft_limit: Decimal = Decimal(0), low_balance: Decimal = LOW_BALANCE,
           run: RatingRun | None = None) -> tuple[Outcome, RatedUsage | None]:
-    """Rate and charge one record now; flushes, never commits."""
-    if rated_usage_ids(session, [event.usage_id]):
+    """Rate and charge one record now; writes in the session's transaction, never commits.
+
+    Returns the outcome and, when rated, the rated record as written: a detached object (the
+    row goes in with a Core INSERT; ``session.get(RatedUsage, rated.id)`` loads it if needed).
+    """
+    reason, found, rated = _resolve(session, event, check_rated=True)
+    if rated is None:  # the joined statement could not tell (no line, or an invalid record)
+        rated = bool(rated_usage_ids(session, [event.usage_id]))
+    if rated:
         return Outcome(DUPLICATE), None
     run_id = run.id if run is not None else _realtime_run_id(session, clock, source)
-    reason, found = _resolve(session, event)
     if reason:
         session.add(RatingError(usage_id=event.usage_id, run_id=run_id, reason=reason,
                                 message=_MESSAGES.get(reason, reason), msisdn=event.msisdn[:32],
@@ -164,38 +160,42 @@ def debit(session: Session, clock: Clock, events: EventBus, event: UsageEvent, *
     debited = postpaid = Decimal(0)
     charge_id = None
     if account.payment_type == "prepaid" and amount > 0:
-        balance = balance_of(session, account, lock=True)
+        balance = _balance(session, account, lock=True)
         before = balance.amount
         debited = max(Decimal(0), min(amount, before + overdraft_limit))
         if debited > 0:
-            debit_balance(session, clock, events, account=account, amount=debited, reason="usage",
-                          reference=f"usage:{event.usage_id}", allow_negative=True, locked=balance)
+            debit_balance_row(session, clock, events, balance=balance, account_state=account.state,
+                              customer_id=account.customer_id, amount=debited, reason="usage",
+                              reference=f"usage:{event.usage_id}", allow_negative=True)
         if before >= low_balance > balance.amount:
             events.publish("balance.low", account_id=account.id, customer_id=account.customer_id,
                            balance=balance.amount, threshold=low_balance, currency=balance.currency)
     elif amount > 0:
         postpaid = amount
-        charge_id = add_charge(session, clock, events, account=account, kind="usage", amount=amount,
-                               description=f"{event.service} usage of {line.msisdn}", subscription_id=line.id,
-                               reference=f"usage:{event.usage_id}", period_start=event.started_at,
-                               period_end=event.started_at).id
+        charge_id = add_charge(session, clock, events, account=session.get(BillingAccount, account.id), kind="usage",
+                               amount=amount, description=f"{event.service} usage of {line.msisdn}",
+                               subscription_id=line.id, reference=f"usage:{event.usage_id}",
+                               period_start=event.started_at, period_end=event.started_at).id
     save_bucket_states(session, clock, events, [s for group in states.values() for s in group],
                        {line.id: line.msisdn})
     shortfall = amount - debited if account.payment_type == "prepaid" else Decimal(0)
-    rated = RatedUsage(
-        usage_id=event.usage_id, run_id=run_id, subscription_id=line.id, billing_account_id=account.id,
-        msisdn=event.msisdn, service=event.service, direction=event.direction, started_at=event.started_at,
-        other_party=event.other_party, roaming=event.roaming, visited_network=event.visited_network,
-        quantity=quantity, billed_units=billed, bucket_units=from_buckets, tariff_version_id=tariff.version_id,
-        rate_id=tariff.rates[found.rate].id if found.rate != NO_RATE else None,
-        zone=INCOMING if found.incoming else tariff.zone_codes[found.zone],
-        band=tariff.bands.codes[found.band] if found.band != NO_BAND else None, currency=tariff.currency,
-        amount=amount, balance_debited=debited, postpaid_charged=postpaid, shortfall=shortfall,
-        flag="insufficient_balance" if shortfall else None, buckets=taken, charge_id=charge_id, status="rated",
-        created_at=clock.now())
-    session.add(rated)
-    session.flush()
-    return Outcome(RATED), rated
+    values = dict(zip(RATED_COLUMNS, (
+        event.usage_id, run_id, line.id, account.id, event.msisdn, event.service, event.direction, event.started_at,
+        event.other_party, event.roaming, event.visited_network, quantity, billed, from_buckets, tariff.version_id,
+        tariff.rates[found.rate].id if found.rate != NO_RATE else None,
+        INCOMING if found.incoming else tariff.zone_codes[found.zone],
+        tariff.bands.codes[found.band] if found.band != NO_BAND else None, tariff.currency, amount, debited,
+        postpaid, shortfall, "insufficient_balance" if shortfall else None, taken, charge_id, "rated", clock.now()),
+        strict=True))
+    # A Core INSERT: the unit of work's flush machinery cost more than the rest of the debit.
+    values["id"] = session.execute(_insert_rated(), values).scalar_one()
+    # What was written, as a detached object for the caller to read (not in the session).
+    return Outcome(RATED), RatedUsage(**values)
+
+
+@functools.cache
+def _insert_rated() -> sa.Insert:
+    return sa.insert(RatedUsage.__table__).returning(RatedUsage.__table__.c.id)
 
 
 def _realtime_run_id(session: Session, clock: Clock, source: str) -> int:

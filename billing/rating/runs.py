@@ -1,6 +1,7 @@
 """Rating runs and their outcome: what a caller (mediation, the CLI, a test) gets back."""
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -63,10 +64,29 @@ def rated_usage_ids(session: Session, usage_ids: list[int]) -> set[int]:
     """Which of these usage records are rated already (live, not reversed)."""
     found: set[int] = set()
     ids = sorted(set(usage_ids))
+    if len(ids) > 1 and ids[-1] - ids[0] < 2 * len(ids):
+        # A batch's ids are nearly consecutive: one range scan of the index beats ten statements
+        # of 5,000 parameters each (their parsing alone cost more than the scan), and fetches at
+        # most twice as many ids as were asked about.
+        wanted = set(ids)
+        return {uid for uid in session.scalars(_rated_range_statement(), {"first": ids[0], "last": ids[-1]})
+                if uid in wanted}
     for start in range(0, len(ids), 5000):
-        found.update(session.scalars(sa.select(RatedUsage.usage_id).where(
-            RatedUsage.usage_id.in_(ids[start:start + 5000]), RatedUsage.status == "rated")))
+        found.update(session.scalars(_rated_ids_statement(), {"ids": ids[start:start + 5000]}))
     return found
+
+
+@functools.cache
+def _rated_range_statement() -> sa.Select:
+    return sa.select(RatedUsage.usage_id).where(
+        RatedUsage.usage_id.between(sa.bindparam("first"), sa.bindparam("last")), RatedUsage.status == "rated")
+
+
+@functools.cache
+def _rated_ids_statement() -> sa.Select:
+    # Built once (an expanding IN): the real-time path asks this for every record.
+    return sa.select(RatedUsage.usage_id).where(RatedUsage.usage_id.in_(sa.bindparam("ids", expanding=True)),
+                                               RatedUsage.status == "rated")
 
 
 def rated_records_for(session: Session, usage_ids: list[int]) -> dict[int, RatedUsage]:

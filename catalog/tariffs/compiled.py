@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 import numpy as np
 import sqlalchemy as sa
@@ -158,8 +159,21 @@ def _round_div(numerator: np.ndarray, divisor: np.ndarray, rounding: str) -> np.
     return quotient + ((twice > divisor) | ((twice == divisor) & (quotient % 2 == 1)))
 
 
-def compile_version(session: Session, version: TariffVersion) -> CompiledTariff:
-    """The compiled form of ``version``, from the cache while its ``stamp`` is unchanged."""
+class VersionKey(Protocol):
+    """What compiling needs of a version: a ``TariffVersion`` or any plain record with these
+    (the real-time path reads them in its one joined statement, not as an ORM object)."""
+
+    id: int
+    tariff_id: int
+    version: int
+    stamp: str
+
+
+def compile_version(session: Session, version: TariffVersion | VersionKey) -> CompiledTariff:
+    """The compiled form of ``version``, from the cache while its ``stamp`` is unchanged.
+
+    The stamp changes with every edit of the version (``service.touch``), so a caller that reads
+    the stamp in the same transaction as its record sees a change at once, in every process."""
     key = (version.id, version.stamp)
     found = _CACHE.get(key)
     if found is not None:

@@ -7,6 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, load_only
 
 from billing.models import BillingAccount, Subscription
+from crm.conversations.messages import Inbound
+from crm.conversations.models import Conversation
+from crm.conversations.state import latest_of_session
 from crm.lookups import find_customer_by_msisdn
 from crm.models import Customer
 
@@ -18,6 +21,20 @@ _LINE_OWNER = (
     .where(Subscription.msisdn == sa.bindparam("msisdn"), Subscription.status != "terminated")
     .options(load_only(Customer.id, Customer.name, Customer.status, Customer.preferred_language,
                        Customer.preferred_channel))
+    .limit(1))
+
+# A USSD hop needs both the caller and the session's newest conversation: one round trip for
+# both when the number holds a line (the line owner, outer-joined to the session's conversations).
+_LINE_OWNER_AND_SESSION = (
+    sa.select(Subscription, BillingAccount, Customer, Conversation)
+    .join(BillingAccount, BillingAccount.id == Subscription.billing_account_id)
+    .join(Customer, Customer.id == BillingAccount.customer_id)
+    .outerjoin(Conversation, sa.and_(Conversation.channel == sa.bindparam("channel"),
+                                     Conversation.session_ref == sa.bindparam("session_ref")))
+    .where(Subscription.msisdn == sa.bindparam("msisdn"), Subscription.status != "terminated")
+    .options(load_only(Customer.id, Customer.name, Customer.status, Customer.preferred_language,
+                       Customer.preferred_channel))
+    .order_by(Conversation.id.desc())
     .limit(1))
 
 
@@ -51,3 +68,16 @@ def identify_msisdn(session: Session, e164: str) -> Caller:
         subscription, account, customer = row
         return Caller(e164, customer, subscription, account)
     return Caller(e164, find_customer_by_msisdn(session, e164))
+
+
+def identify_in_session(session: Session, inbound: Inbound) -> tuple[Caller, Conversation | None]:
+    """The caller (as ``identify_msisdn``) and the newest conversation of the inbound's channel
+    session whatever its status (as ``state.latest_of_session``), in one statement for a line."""
+    row = session.execute(_LINE_OWNER_AND_SESSION, {"msisdn": inbound.sender, "channel": inbound.channel,
+                                                    "session_ref": inbound.session_id}).first()
+    if row is not None:
+        subscription, account, customer, conversation = row
+        return Caller(inbound.sender, customer, subscription, account), conversation
+    # No line on this number (rare: an unknown caller or a contact number): the two reads apart.
+    return (Caller(inbound.sender, find_customer_by_msisdn(session, inbound.sender)),
+            latest_of_session(session, inbound))

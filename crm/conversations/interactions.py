@@ -40,6 +40,32 @@ def record_outbound(session: Session, clock: Clock, *, channel: str, address: st
     return row
 
 
+# Both messages of a hop in one statement, outside the unit of work (a USSD hop is on the clock).
+# On SQLite, whose RETURNING order is not guaranteed, SQLAlchemy sends the rows one by one.
+_INSERT_EXCHANGE = (sa.insert(Interaction.__table__)
+                    .returning(Interaction.__table__.c.id, sort_by_parameter_order=True))
+
+
+def record_exchange(session: Session, clock: Clock, inbound: Inbound, reply_text: str, *, customer_id: int | None,
+                    conversation_id: int | None, purpose: str = "selfService") -> int:
+    """The inbound message and its reply (sent) as ``record_inbound`` and ``record_outbound`` would
+    write them, in one INSERT; returns the reply's interaction id.
+
+    The rows do not enter the session's identity map: read them back with a query if needed.
+    """
+    now = clock.now()
+    shared = {"conversation_id": conversation_id, "customer_id": customer_id, "channel": inbound.channel,
+              "address": inbound.sender, "purpose": purpose, "error": None}
+    rows = [
+        {**shared, "direction": "in", "text": inbound.text, "status": "received", "provider_ref": inbound.provider_ref,
+         "raw": inbound.raw or None, "occurred_at": inbound.received_at, "status_changed_at": inbound.received_at},
+        {**shared, "direction": "out", "text": reply_text, "status": "sent", "provider_ref": None, "raw": None,
+         "occurred_at": now, "status_changed_at": now},
+    ]
+    ids = session.execute(_INSERT_EXCHANGE, rows).scalars().all()
+    return ids[1]
+
+
 def update_delivery(session: Session, clock: Clock, *, channel: str, provider_ref: str, status: str,
                     error: str | None = None) -> Interaction | None:
     """Apply a provider's delivery report to the outbound message it names; None if unknown."""

@@ -15,8 +15,8 @@ from crm.conversations import state as conversations
 from crm.conversations.dialogs import DIALOGS, TOP_UP
 from crm.conversations.engine import Context, Engine
 from crm.conversations.i18n import language_or_default, translate
-from crm.conversations.identify import Caller, identify_msisdn
-from crm.conversations.interactions import record_inbound, record_outbound
+from crm.conversations.identify import Caller, identify_in_session, identify_msisdn
+from crm.conversations.interactions import record_exchange, record_outbound
 from crm.conversations.messages import Inbound, Reply
 from crm.conversations.models import Conversation
 
@@ -44,14 +44,18 @@ ENGINE = Engine(DIALOGS, title=_title)
 
 
 def open_context(session: Session, clock: Clock, events: EventBus, inbound: Inbound, config: SelfService,
-                 caller: Caller | None = None, found: Conversation | bool | None = False) -> tuple[Context, bool]:
-    """Identify the caller and find or start the conversation this message belongs to."""
+                 caller: Caller | None = None, found: Conversation | bool | None = False,
+                 flush: bool = True) -> tuple[Context, bool]:
+    """Identify the caller and find or start the conversation this message belongs to.
+
+    ``flush=False``: a new conversation is not saved yet (see ``state.resume_or_start``).
+    """
     caller = caller or identify_msisdn(session, inbound.sender)
     customer = caller.customer
     language = language_or_default(customer.preferred_language if customer else None)
     conversation, is_new = conversations.resume_or_start(session, clock, inbound,
                                                          customer_id=customer.id if customer else None,
-                                                         language=language, found=found)
+                                                         language=language, found=found, flush=flush)
     return Context(session, clock, events, inbound, caller, conversation, config), is_new
 
 
@@ -74,18 +78,21 @@ def converse(session: Session, clock: Clock, events: EventBus, inbound: Inbound,
     On a session's first hop, inputs are a dialled shortcut: ``*123*2#`` arrives as ``["2"]``
     and walks the menu as if typed; a long all-digit string is a voucher PIN to top up with.
     """
-    latest = conversations.latest_of_session(session, inbound)
+    # One read for the caller and the session's newest conversation (a line's number).
+    caller, latest = identify_in_session(session, inbound)
     if latest is not None and latest.status == "open" and latest.expires_at <= clock.now():
         conversations.end(session, clock, latest, reason="timeout", status="expired")
     if latest is not None and latest.status != "open":
         # A hop of a session that ended or expired: its text repeats every earlier input,
         # and replaying them could buy the same bundle twice. Answered, and recorded, as over.
         reply = Reply(translate(latest.language, "error.timeout"), False)
-        record_inbound(session, inbound, customer_id=latest.customer_id, conversation_id=latest.id, flush=False)
-        record_outbound(session, clock, channel=inbound.channel, address=inbound.sender, text=reply.text,
-                        customer_id=latest.customer_id, conversation_id=latest.id)
+        record_exchange(session, clock, inbound, reply.text, customer_id=latest.customer_id,
+                        conversation_id=latest.id)
         return reply
-    ctx, is_new = open_context(session, clock, events, inbound, config, found=latest)
+    # A plain dial (no inputs) only shows the menu, which needs no conversation id: the new
+    # conversation is then inserted once, with its state, instead of inserted and updated.
+    ctx, is_new = open_context(session, clock, events, inbound, config, caller=caller, found=latest,
+                               flush=bool(inputs))
     if is_new:
         reply = ENGINE.handle(ctx, "", limit=limit)
         if len(inputs) == 1 and inputs[0].isdigit() and len(inputs[0]) >= MIN_PIN_SHORTCUT \
@@ -98,10 +105,16 @@ def converse(session: Session, clock: Clock, events: EventBus, inbound: Inbound,
                     break
     else:
         reply = ENGINE.handle(ctx, inputs[-1] if inputs else "", limit=limit)
-    # Recorded with the reply, so both rows go in one INSERT.
-    record_inbound(session, inbound, customer_id=ctx.conversation.customer_id, conversation_id=ctx.conversation.id,
-                   flush=False)
-    return _finish(ctx, reply)
+    conversation = ctx.conversation
+    conversations.touch(clock, conversation, conversation.state)
+    if not reply.continues:
+        conversations.end(session, clock, conversation, reason="dialog finished", flush=False)
+    if conversation.id is None:
+        session.flush()  # the new conversation, for its id
+    # Both messages in one INSERT outside the unit of work; the conversation's UPDATE goes at commit.
+    interaction_id = record_exchange(session, clock, inbound, reply.text, customer_id=conversation.customer_id,
+                                     conversation_id=conversation.id)
+    return replace(reply, interaction_id=interaction_id)
 
 
 def start_dialog(ctx: Context, name: str, values: dict | None = None, *, limit: int | None = None) -> Reply:

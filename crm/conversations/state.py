@@ -46,10 +46,13 @@ def latest_of_session(session: Session, inbound: Inbound) -> Conversation | None
 
 
 def resume_or_start(session: Session, clock: Clock, inbound: Inbound, *, customer_id: int | None,
-                    language: str, found: Conversation | bool | None = False) -> tuple[Conversation, bool]:
+                    language: str, found: Conversation | bool | None = False,
+                    flush: bool = True) -> tuple[Conversation, bool]:
     """(conversation, is_new). An open one past its timeout is closed as expired first.
 
     ``found`` is the open conversation when the caller has already looked it up (None: none).
+    ``flush=False`` leaves a new conversation unsaved (no id yet), so it is inserted with the state
+    its first reply leaves rather than inserted and then updated.
     """
     now = clock.now()
     if found is False:
@@ -63,7 +66,8 @@ def resume_or_start(session: Session, clock: Clock, inbound: Inbound, *, custome
                                 customer_id=customer_id, language=language, state={}, status="open",
                                 started_at=now, last_activity_at=now, expires_at=now + timeout_for(inbound.channel))
     session.add(conversation)
-    session.flush()
+    if flush:
+        session.flush()
     return conversation, True
 
 

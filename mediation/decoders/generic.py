@@ -89,21 +89,24 @@ def _from_row(number: int, raw: str, row: list[str]) -> DecodedRecord:
     )
 
 
+def decode_row(number: int, line: str, row: list[str]) -> DecodedRecord | DecodeFailure:
+    """One CSV line's record or failure (shared with the column-at-a-time path)."""
+    if len(row) != len(COLUMNS):
+        return DecodeFailure(number, "bad_field_count", f"{len(row)} fields; expected {len(COLUMNS)}", line)
+    try:
+        return _from_row(number, line, row)
+    except FieldError as error:
+        return DecodeFailure(number, error.code, str(error), line)
+
+
 class GenericCsv:
     name = "generic-csv"
 
     def decode(self, stream: BinaryIO, options: dict[str, Any]) -> Iterator[DecodedRecord | DecodeFailure]:
-        width = len(COLUMNS)
         for number, line, row in csv_rows(stream):
             if number == 1 and row and row[0].strip() == "record_id":
                 continue
-            if len(row) != width:
-                yield DecodeFailure(number, "bad_field_count", f"{len(row)} fields; expected {width}", line)
-                continue
-            try:
-                yield _from_row(number, line, row)
-            except FieldError as error:
-                yield DecodeFailure(number, error.code, str(error), line)
+            yield decode_row(number, line, row)
 
     def file_sequence(self, stream: BinaryIO, file_name: str) -> int | None:
         return None

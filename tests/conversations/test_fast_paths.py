@@ -1,0 +1,105 @@
+"""The USSD hop's fast paths give exactly what the general paths give on the same input."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from core.db import db
+from crm.conversations.identify import identify_in_session, identify_msisdn
+from crm.conversations.interactions import record_exchange, record_inbound, record_outbound
+from crm.conversations.messages import Inbound
+from crm.conversations.models import Conversation, Interaction
+from crm.conversations.state import latest_of_session, resume_or_start
+from tests.channels.handset import Handset
+from tests.conversations.world import POSTPAID_MSISDN, PREPAID_MSISDN, UNKNOWN_MSISDN
+
+COLUMNS = [c for c in Interaction.__table__.c if c.name != "id"]
+
+
+def _inbound(clock, msisdn: str, session_id: str = "ATUid_fast", raw: dict | None = None) -> Inbound:
+    return Inbound(channel="ussd", sender=msisdn, text="1", session_id=session_id, received_at=clock.now(),
+                   raw=raw if raw is not None else {"sessionId": session_id, "text": "1"})
+
+
+def _rows(session, ids: list[int]) -> list[tuple]:
+    # Each row as stored, with whether ``raw`` is SQL NULL (not JSON null) compared too.
+    stmt = (sa.select(*COLUMNS, Interaction.__table__.c.raw.is_(None))
+            .where(Interaction.id.in_(ids)).order_by(Interaction.id))
+    return [tuple(row) for row in session.execute(stmt)]
+
+
+@pytest.mark.parametrize("raw", [{"sessionId": "ATUid_fast", "text": "1"}, {}])
+def test_record_exchange_writes_the_rows_of_record_inbound_and_record_outbound(session, clock, world, raw):
+    conversation, _ = resume_or_start(session, clock, _inbound(clock, PREPAID_MSISDN), customer_id=None,
+                                      language="en")
+    inbound = _inbound(clock, PREPAID_MSISDN, raw=raw)
+    customer = world.prepaid_customer.id
+    slow_in = record_inbound(session, inbound, customer_id=customer, conversation_id=conversation.id)
+    slow_out = record_outbound(session, clock, channel="ussd", address=PREPAID_MSISDN, text="END Balance",
+                               customer_id=customer, conversation_id=conversation.id)
+    fast_out = record_exchange(session, clock, inbound, "END Balance", customer_id=customer,
+                               conversation_id=conversation.id)
+    session.commit()
+    assert fast_out > slow_out.id
+    assert _rows(session, [fast_out - 1, fast_out]) == _rows(session, [slow_in.id, slow_out.id])
+
+
+@pytest.mark.parametrize("msisdn", [PREPAID_MSISDN, POSTPAID_MSISDN, UNKNOWN_MSISDN])
+@pytest.mark.parametrize("conversations", [0, 1, 2])
+def test_identify_in_session_finds_the_caller_and_conversation_of_the_separate_reads(
+        session, clock, world, msisdn, conversations):
+    inbound = _inbound(clock, msisdn)
+    made = []
+    for n in range(conversations):
+        conversation = Conversation(channel="ussd", address=msisdn, session_ref=inbound.session_id, language="en",
+                                    state={}, status="ended" if n == 0 and conversations > 1 else "open",
+                                    started_at=clock.now(), last_activity_at=clock.now(), expires_at=clock.now())
+        session.add(conversation)
+        session.flush()
+        made.append(conversation.id)
+    # A conversation of another session on the same number must not be found.
+    session.add(Conversation(channel="ussd", address=msisdn, session_ref="ATUid_other", language="en", state={},
+                             status="open", started_at=clock.now(), last_activity_at=clock.now(),
+                             expires_at=clock.now()))
+    session.commit()
+
+    caller, latest = identify_in_session(session, inbound)
+    slow_caller, slow_latest = identify_msisdn(session, msisdn), latest_of_session(session, inbound)
+    assert latest is slow_latest
+    assert (latest.id if latest else None) == (made[-1] if made else None)
+    assert caller.address == slow_caller.address == msisdn
+    assert caller.customer is slow_caller.customer
+    assert caller.subscription is slow_caller.subscription
+    assert caller.account is slow_caller.account
+    assert (caller.known, caller.has_line, caller.prepaid) == (slow_caller.known, slow_caller.has_line,
+                                                               slow_caller.prepaid)
+
+
+def test_a_dial_writes_its_new_conversation_once_and_a_balance_hop_updates_it_once(client, session, world):
+    statements: list[str] = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        words = statement.split()  # kept as "SELECT <first column>", "INSERT <table>", "UPDATE <table>"
+        statements.append(f"{words[0].upper()} {words[2] if words[0].upper() == 'INSERT' else words[1]}")
+
+    phone = Handset(client, PREPAID_MSISDN)
+    sa.event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        menu = phone.dial()
+        dial = list(statements)
+        statements.clear()
+        answer = phone.press(phone.option("Balance & bundles"))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", remember)
+    assert menu.startswith("CON ") and answer.startswith("END Balance")
+    # One INSERT for both messages on PostgreSQL; SQLite does not promise RETURNING's row order, so
+    # SQLAlchemy sends the two rows one by one there.
+    messages = ["INSERT interaction"] * (1 if db.engine.dialect.name == "postgresql" else 2)
+    assert dial == ["SELECT subscription.id,", "INSERT conversation", *messages]
+    assert [s for s in statements if not s.startswith("SELECT")] == [*messages, "UPDATE conversation"]
+    session.expire_all()
+    conversation = session.scalar(sa.select(Conversation))
+    assert conversation.status == "ended" and conversation.state["done"] == "balance"
+    rows = session.scalars(sa.select(Interaction).order_by(Interaction.id)).all()
+    assert [(r.direction, r.conversation_id, r.customer_id) for r in rows] == [
+        ("in", conversation.id, world.prepaid_customer.id), ("out", conversation.id, world.prepaid_customer.id)] * 2
