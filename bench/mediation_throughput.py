@@ -28,12 +28,11 @@ import tempfile
 import time
 from collections.abc import Iterator
 
-import sqlalchemy as sa
-
 from core.clock import SystemClock
 from core.db import db
 from core.events import EventBus
 from core.settings import Settings
+from devtools.scratch_db import scratch_postgres, scratch_sqlite
 from gateway import create_app
 from mediation.generate import generate
 from mediation.service import process_path
@@ -48,21 +47,11 @@ RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
 def database(kind: str) -> Iterator[str]:
     """A throw-away database URL: a temp SQLite file, or a fresh database on ``BENCH_PG_URL``."""
     if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.sqlite3"
+        with scratch_sqlite() as url:
+            yield url
         return
-    url = sa.engine.make_url(os.environ.get("BENCH_PG_URL", PG_DEFAULT))
-    name = f"bench_mediation_{os.getpid()}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres(os.environ.get("BENCH_PG_URL", PG_DEFAULT), f"bench_mediation_{os.getpid()}") as url:
+        yield url
 
 
 def _app(url: str):

@@ -10,8 +10,6 @@ import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 
-import sqlalchemy as sa
-
 from billing.accounts import create_account
 from billing.balances import credit_balance
 from billing.buckets import grant_bucket
@@ -24,6 +22,7 @@ from core.db import db
 from core.events import EventBus
 from core.settings import Settings
 from crm.customers import create_customer
+from devtools.scratch_db import scratch_postgres, scratch_sqlite
 from gateway import create_app
 from gateway.demo.tariffs import seed_holidays, standard_tariff
 
@@ -34,23 +33,13 @@ PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 @contextlib.contextmanager
 def database(kind: str) -> Iterator[str]:
-    """A throw-away database URL: ``sqlite`` (a temp file) or ``postgresql`` (``BENCH_PG_URL``)."""
+    """A throw-away database URL: a temp SQLite file, or a fresh database on ``BENCH_PG_URL``."""
     if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.sqlite3"
+        with scratch_sqlite() as url:
+            yield url
         return
-    url = sa.engine.make_url(os.environ.get("BENCH_PG_URL", PG_DEFAULT))
-    name = f"bench_rating_{os.getpid()}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres(os.environ.get("BENCH_PG_URL", PG_DEFAULT), f"bench_rating_{os.getpid()}") as url:
+        yield url
 
 
 def make_app(url: str, clock: FixedClock):

@@ -15,6 +15,7 @@ from core.clock import UTC, FixedClock
 from core.db import db
 from core.events import RecordingBus
 from core.settings import Settings
+from devtools.scratch_db import scratch_postgres
 from gateway import create_app
 from gateway.app import MIGRATIONS
 from web.api.keys import create_api_key
@@ -30,16 +31,8 @@ def database_url(tmp_path_factory):
     if not base.startswith(("postgres://", "postgresql")):
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'bss.sqlite3'}"
         return
-    url = sa.engine.make_url(Settings.from_env({"DATABASE_URL": base}).database_url)
-    name = f"bss_test_{os.getpid()}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres(base, f"bss_test_{os.getpid()}") as url:
+        yield url
 
 
 def make_settings(database_url: str, **overrides: str) -> Settings:

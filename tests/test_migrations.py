@@ -17,6 +17,7 @@ from flask_migrate import downgrade, upgrade
 
 from core.db import db
 from core.settings import Settings
+from devtools.scratch_db import scratch_postgres
 from gateway import create_app
 from gateway.app import MIGRATIONS
 from tests.conftest import make_settings
@@ -51,17 +52,8 @@ def fresh_database(request, tmp_path):
     url = _postgres_base_url()
     if url is None:
         pytest.skip("DATABASE_URL is not PostgreSQL")
-    name = f"bss_migrations_{os.getpid()}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres(url.render_as_string(hide_password=False), f"bss_migrations_{os.getpid()}") as scratch:
+        yield scratch
 
 
 def schema_diff() -> list:
