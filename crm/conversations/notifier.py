@@ -34,6 +34,7 @@ class Notifier:
         for name, handler in (("order.completed", self.order_completed),
                               ("bucket.threshold_crossed", self.bucket_threshold),
                               ("bucket.expiring", self.bucket_expiring),
+                              ("balance.low", self.balance_low),
                               ("voucher.redeemed", self.voucher_redeemed)):
             events.subscribe(name, self._safely(handler))
 
@@ -67,6 +68,11 @@ class Notifier:
         valid_to = event.payload.get("valid_to")
         self._notify(customer_id, msisdn, "notify.bucket_expiring", service=event.payload.get("service", ""),
                      expiry=f"{valid_to:%d/%m %H:%M} UTC" if valid_to else "")
+
+    def balance_low(self, event: Event) -> None:
+        # Rating names the account, not a line: the customer's preferred mobile number is told.
+        balance = Money(Decimal(event.payload["balance"]), event.payload["currency"]).format()
+        self._notify(event.payload.get("customer_id"), None, "notify.balance_low", balance=balance)
 
     def _line_owner(self, event: Event) -> tuple[int | None, str | None]:
         """(customer id, MSISDN) of the line an event names; billing's events carry only the line."""

@@ -97,3 +97,14 @@ def test_a_bucket_threshold_from_rating_reaches_the_line_owner(session, events, 
     message = session.scalar(sa.select(Interaction).where(Interaction.purpose == "notification"))
     assert (message.text, message.customer_id, message.address, message.status) == (
         "You have used 80% of your data bundle.", world.postpaid_customer.id, world.postpaid_line.msisdn, "queued")
+
+
+def test_a_low_balance_from_rating_reaches_the_customer(session, events, world):
+    from decimal import Decimal
+
+    events.publish("balance.low", account_id=world.prepaid.id, customer_id=world.prepaid_customer.id,
+                   balance=Decimal("12.5"), threshold=Decimal("20"), currency="KES")
+    message = session.scalar(sa.select(Interaction).where(Interaction.purpose == "notification"))
+    assert (message.text, message.customer_id, message.address, message.status) == (
+        "Your balance is low: KES 12.50. Dial *123# to top up or buy a bundle.", world.prepaid_customer.id,
+        PREPAID_MSISDN, "queued")
