@@ -9,7 +9,7 @@ import importlib
 import json
 import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 TEXT_FORMATS = ("asterisk-csv", "freeswitch-csv", "generic-csv", "generic-json")
 EXTENSIONS = {"asterisk-csv": "csv", "freeswitch-csv": "csv", "generic-csv": "csv", "generic-json": "jsonl"}
@@ -19,11 +19,13 @@ class Plan:
     """Which records come out bad, repeated or partial, and the subscribers they belong to."""
 
     def __init__(self, seed: int, bad: float, duplicates: float, partials: float, subscribers: int,
-                 start: dt.datetime, records: int):
+                 start: dt.datetime, records: int, msisdns: Sequence[str] | None = None):
         self.rng = random.Random(seed)  # noqa: S311  (reproducible test data, not secrets)
         self.bad, self.duplicates, self.partials = bad, duplicates, partials
-        self.msisdns = [f"2547{self.rng.randrange(10, 30):02d}{self.rng.randrange(10**6):06d}"
-                        for _ in range(subscribers)]
+        # Switches write numbers without the plus; given E.164 lines are written that way too.
+        self.msisdns = ([number.lstrip("+") for number in msisdns] if msisdns else
+                        [f"2547{self.rng.randrange(10, 30):02d}{self.rng.randrange(10**6):06d}"
+                         for _ in range(subscribers)])
         self.start = start
         self.index = 0  # record number across all files of one run: ids stay unique
         self.step = min(0.5, 72_000 / max(records, 1))  # all within 20 hours of the start
@@ -168,8 +170,12 @@ def _records(fmt: str, plan: Plan, count: int) -> list[str]:
 
 def generate(fmt: str, records: int, out_dir: str, *, files: int = 1, bad: float = 0.01,
              duplicates: float = 0.01, partials: float = 0.05, seed: int = 1, subscribers: int = 5000,
-             start: dt.datetime | None = None, progress: Callable[[int], None] | None = None) -> list[str]:
-    """Write ``files`` files holding ``records`` records in all; return their paths."""
+             start: dt.datetime | None = None, progress: Callable[[int], None] | None = None,
+             msisdns: Sequence[str] | None = None) -> list[str]:
+    """Write ``files`` files holding ``records`` records in all; return their paths.
+
+    ``msisdns`` (E.164) names the subscribers, e.g. the operator's live lines so the usage
+    rates; without it ``subscribers`` random Kenyan numbers are made up."""
     start = start or dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     if fmt == "3gpp-ber":
         ber = importlib.import_module("mediation.generate_ber")
@@ -179,7 +185,8 @@ def generate(fmt: str, records: int, out_dir: str, *, files: int = 1, bad: float
             count = records // files + (1 if number < records % files else 0)
             path = os.path.join(out_dir, f"CDR_{seed}_{number + 1:04d}.dat")
             ber.generate_ber_file(path, count, seed=seed * 1000 + number, bad_share=bad, duplicate_share=duplicates,
-                                  partial_share=partials, file_sequence=number + 1, start=start)
+                                  partial_share=partials, file_sequence=number + 1, start=start,
+                                  msisdns=list(msisdns) if msisdns else None)
             paths.append(path)
             if progress:
                 progress(count)
@@ -187,7 +194,7 @@ def generate(fmt: str, records: int, out_dir: str, *, files: int = 1, bad: float
     if fmt not in TEXT_FORMATS:
         raise ValueError(f"cannot generate {fmt!r}; formats: {', '.join((*TEXT_FORMATS, '3gpp-ber'))}")
     os.makedirs(out_dir, exist_ok=True)
-    plan = Plan(seed, bad, duplicates, partials, subscribers, start, records)
+    plan = Plan(seed, bad, duplicates, partials, subscribers, start, records, msisdns)
     paths = []
     for number in range(files):
         count = records // files + (1 if number < records % files else 0)

@@ -60,3 +60,21 @@ def test_demo_data_is_served_by_the_api(app, api):
     assert {"Smart Prepaid", "Business Postpaid", "Daily 1 GB"} <= names
     products = api.get("/tmf-api/productInventory/v4/product?limit=5")
     assert products.status_code == 200 and int(products.headers["X-Total-Count"]) >= 200
+
+
+def test_generated_usage_on_demo_lines_is_mediated_and_rated(app, session, tmp_path):
+    """The demo's own story end to end: lines that joined in the past, usage of the last day
+    from their switch, mediated and rated against the plans' tariffs and allowances."""
+    from mediation.models import UsageRecord
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    out = tmp_path / "cdr"
+    made = runner.invoke(args=["mediation", "generate", "--format", "asterisk-csv", "--records", "300",
+                               "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    run = runner.invoke(args=["mediation", "run", "--format", "asterisk-csv", "--json", *map(str, out.iterdir())])
+    assert run.exit_code == 0, run.output
+    states = dict(session.execute(sa.select(UsageRecord.state, sa.func.count()).group_by(UsageRecord.state)).all())
+    assert states.get("rated", 0) > 200
+    assert set(states) == {"rated"}, states

@@ -9,9 +9,11 @@ import sys
 import time
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
+from billing.models import Subscription
 from core.db import db
 from core.errors import DomainError
 from gateway.cli.mediation_rejects import rejects_group
@@ -239,11 +241,20 @@ def sources_remove(name) -> None:
 @click.option("--duplicates", type=click.FloatRange(0, 1), default=0.01, show_default=True)
 @click.option("--partials", type=click.FloatRange(0, 1), default=0.05, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--subscribers", type=click.IntRange(min=1), default=5000, show_default=True)
+@click.option("--subscribers", type=click.IntRange(min=1), default=5000, show_default=True,
+              help="How many made-up numbers, with --random-numbers.")
+@click.option("--live-lines/--random-numbers", default=True, show_default=True,
+              help="Use the operator's live lines (so the usage rates), or made-up numbers.")
 @with_appcontext
-def generate(fmt, records, out_dir, files, bad, duplicates, partials, seed, subscribers) -> None:
+def generate(fmt, records, out_dir, files, bad, duplicates, partials, seed, subscribers, live_lines) -> None:
     start = clock().now() - dt.timedelta(days=1)
+    msisdns = None
+    if live_lines:
+        msisdns = list(db.session.scalars(
+            sa.select(Subscription.msisdn).where(Subscription.status == "active").order_by(Subscription.id)))
+        if not msisdns:
+            click.echo("No active lines; using made-up numbers (load some with `flask demo seed`).", err=True)
     paths = generate_files(fmt, records, out_dir, files=files, bad=bad, duplicates=duplicates, partials=partials,
-                           seed=seed, subscribers=subscribers, start=start)
+                           seed=seed, subscribers=subscribers, start=start, msisdns=msisdns or None)
     for path in paths:
         click.echo(path)

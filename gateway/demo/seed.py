@@ -15,15 +15,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from billing import accounts as account_service
-from billing import balances
+from billing import balances, buckets
 from billing import subscriptions as subscription_service
 from billing.models import BillingAccount, Subscription
 from catalog import categories as category_service
 from catalog import offerings as offering_service
-from catalog.models import Category, ProductOffering
+from catalog.models import Category, ProductOffering, ProductOfferingVersion
 from catalog.prices import PriceTerms
 from catalog.versions import Allowances
-from core.clock import Clock
+from core.clock import Clock, FixedClock
 from core.events import EventBus
 from core.money import Money, quantize
 from core.settings import Settings
@@ -39,6 +39,7 @@ from gateway.demo.stock import seed_stock
 from gateway.demo.tariffs import seed_tariffs
 
 CUSTOMERS = 200
+LAUNCHED_DAYS_AGO = 730
 ORGANISATIONS = len(COMPANIES)  # business customers among the 200, on postpaid business lines
 POSTPAID_SHARE = 0.3
 SEED = 2026
@@ -70,7 +71,10 @@ def seed_demo(session: Session, clock: Clock, settings: Settings, events: EventB
     scale = PRICE_SCALE.get(settings.currency)
     if scale is None:
         scale = Decimal(1)
-    offerings = {p.code: _offering(session, clock, p, settings.currency, scale) for p in PLANS + BUNDLES}
+    # The operator launched its portfolio two years ago and customers joined since, so usage
+    # from the last days finds lines and terms in effect (rating checks both by date).
+    launch = FixedClock(clock.now() - dt.timedelta(days=LAUNCHED_DAYS_AGO))
+    offerings = {p.code: _offering(session, launch, p, settings.currency, scale) for p in PLANS + BUNDLES}
     seed_tariffs(session, clock, offerings, {p.code: (p.usage.per_minute, p.usage.per_sms, p.usage.per_mb)
                                             for p in PLANS if p.usage}, settings.currency, scale)
     persons = people(CUSTOMERS, SEED)
@@ -91,16 +95,17 @@ def seed_demo(session: Session, clock: Clock, settings: Settings, events: EventB
         line_numbers = [next(numbers) for _ in range(lines)]
         opening = Decimal(rng.randint(0, 250) * 10) * scale
         status_roll = rng.random()
+        joined = FixedClock(clock.now() - dt.timedelta(days=rng.randint(7, 600), minutes=rng.randint(0, 1439)))
         customer = find_customer_by_email(session, person.email)
         if customer is None:
-            customer = _customer(session, clock, events, settings, person, line_numbers[0],
+            customer = _customer(session, joined, events, settings, person, line_numbers[0],
                                  COMPANIES[index] if is_company else None, random.Random(f"{SEED}-{index}"))
-        account = _account(session, clock, events, settings, customer.id, postpaid, opening, person)
+        account = _account(session, joined, events, settings, customer.id, postpaid, opening, person)
         for position, msisdn in enumerate(line_numbers):
             status = "active"
             if position == 0 and status_roll < 0.03:
                 status = "suspended"
-            line = _line(session, clock, events, settings, account, msisdn, offerings[plan_code], status)
+            line = _line(session, joined, clock, events, settings, account, msisdn, offerings[plan_code], status)
             if len(samples) < 8 and (not samples or samples[-1].payment_type != account.payment_type):
                 samples.append(_sample(session, line, customer.name, offerings[plan_code], account))
     session.flush()
@@ -194,18 +199,34 @@ def _account(session, clock, events, settings, customer_id: int, postpaid: bool,
     return account
 
 
-def _line(session, clock, events, settings, account: BillingAccount, msisdn: str, plan: ProductOffering,
-          status: str) -> Subscription:
+def _line(session, joined: FixedClock, clock: Clock, events, settings, account: BillingAccount, msisdn: str,
+          plan: ProductOffering, status: str) -> Subscription:
     existing = subscription_service.find_active_subscription_by_msisdn(session, msisdn)
     if existing is not None:
         return existing
     line = subscription_service.create_subscription(
-        session, clock, events, account=account, msisdn=msisdn, offering_id=plan.id,
+        session, joined, events, account=account, msisdn=msisdn, offering_id=plan.id,
         default_region=settings.default_region, iccid=f"8925402{int(msisdn[-9:]):012d}", activate=True,
         source="import", reason="demo seed")
+    _current_allowance(session, joined, clock, events, line)
     if status == "suspended":
         subscription_service.suspend(session, clock, events, line, reason="lost SIM reported", source="agent")
     return line
+
+
+def _current_allowance(session, joined: FixedClock, clock: Clock, events, line: Subscription) -> None:
+    """The plan's allowance for the period running now: monthly plans renew every
+    ``validity_days`` from the day the line joined; a one-off starter pack only while valid."""
+    version = session.get(ProductOfferingVersion, line.offering_version_id)
+    if not version.validity_days or not (version.voice_minutes or version.sms_count or version.data_mb):
+        return
+    age = clock.now() - joined.now()
+    recurring = any(price.price_type == "recurring" for price in version.prices)
+    if not recurring and age.days >= version.validity_days:
+        return
+    period_start = joined.now() + dt.timedelta(days=age.days // version.validity_days * version.validity_days)
+    buckets.grant_allowances(session, clock, events, subscription=line, version=version, source="plan",
+                             valid_from=period_start, reference="plan allowance")
 
 
 def _sample(session, line: Subscription, customer: str, plan: ProductOffering, account: BillingAccount) -> SampleLine:
