@@ -43,3 +43,14 @@ def test_unindexed_filter_over_too_many_rows_is_refused(app, api):
     # An indexed filter first narrows the scan below the bound.
     narrowed = api.get("/tmf-api/productCatalogManagement/v4/category?name=Alpha&description=x")
     assert narrowed.status_code == 200 and narrowed.get_json() == []
+
+
+@pytest.mark.parametrize("path", [
+    "accountManagement/v4/billingAccount", "productInventory/v4/product", "partyInteraction/v4/partyInteraction",
+    "usageManagement/v4/usage", "productOrderingManagement/v4/productOrder", "customerManagement/v4/customer",
+    "party/v4/individual", "productCatalogManagement/v4/productOffering",
+])
+def test_an_id_longer_than_any_of_ours_is_404_not_500(api, path):
+    response = api.get(f"/tmf-api/{path}/99999999999999999999999")
+    assert response.status_code == 404
+    assert response.get_json()["code"] == "not_found"

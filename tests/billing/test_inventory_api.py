@@ -217,3 +217,11 @@ def test_products_filter_by_msisdn_in_any_form(api, customer_id, plan, session, 
         assert response.status_code == 200
         assert [p["id"] for p in response.get_json()] == [str(line.id)], query
     assert api.get("/tmf-api/productInventory/v4/product?productCharacteristic.value=0799999999").get_json() == []
+
+
+def test_an_impossible_billing_account_reference_is_400(api, sold, plan):
+    response = api.post("/tmf-api/productInventory/v4/product", json={
+        "productOffering": {"id": str(plan.id)}, "billingAccount": {"id": "99999999999999999999999"},
+        "productCharacteristic": [{"name": "MSISDN", "value": "0712345679"}]})
+    assert response.status_code == 400
+    assert "billing account" in response.get_json()["reason"]

@@ -15,7 +15,7 @@ from core.clock import parse_datetime
 Condition = Callable[[str], sa.ColumnElement[bool]]
 
 # Our ids are integers; anything longer than a BIGINT is no id of ours.
-_MAX_ID = 2**63 - 1
+MAX_ID = 2**63 - 1
 
 
 def _values(raw: str) -> list[str]:
@@ -25,7 +25,7 @@ def _values(raw: str) -> list[str]:
 def by_id(column) -> Condition:
     """Integer ids."""
     def condition(raw: str) -> sa.ColumnElement[bool]:
-        ids = [int(v) for v in _values(raw) if v.isdigit() and int(v) <= _MAX_ID]
+        ids = [int(v) for v in _values(raw) if v.isdigit() and int(v) <= MAX_ID]
         return column.in_(ids) if ids else sa.false()
     return condition
 

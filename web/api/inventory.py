@@ -26,7 +26,7 @@ from core.msisdn import normalise
 from web import context
 from web.api import catalog
 from web.api.account import account_ref, customer_ref
-from web.api.filters import by_id
+from web.api.filters import MAX_ID, by_id
 from web.api.payload import get_obj, get_objects, get_str, ref_id
 from web.api.tmf import Resource, TmfApi
 
@@ -115,7 +115,7 @@ def _account_for(body: dict) -> BillingAccount:
                                   field="billingAccount")
         return open_accounts[0]
     ident = ref_id(ref, "billingAccount")
-    account = db.session.get(BillingAccount, int(ident)) if ident.isdigit() else None
+    account = db.session.get(BillingAccount, int(ident)) if ident.isdigit() and int(ident) <= MAX_ID else None
     if account is None:  # a bad reference in the body, not an unknown URL: 400, not 404
         raise ValidationError(f"there is no billing account {ident}", field="billingAccount")
     if customers and str(account.customer_id) not in customers:

@@ -25,6 +25,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from core.db import db
 from web.api.auth import require_api_key
 from web.api.errors import ApiError
+from web.api.filters import MAX_ID
 from web.api.payload import json_body
 
 DEFAULT_LIMIT = 100
@@ -138,7 +139,9 @@ class TmfApi:
         return list_resources
 
     def _found(self, resource: Resource, ident: str) -> Any:
-        model = resource.load(ident)
+        # Our ids are BIGINTs: a longer number names nothing, and must not reach the database
+        # (PostgreSQL would refuse the parameter, which is no reason for a 500).
+        model = None if ident.isdigit() and int(ident) > MAX_ID else resource.load(ident)
         if model is None:
             raise ApiError(404, f"{resource.type_name} {ident} not found",
                            f"No {resource.type_name} has id {ident}.", code="not_found")
