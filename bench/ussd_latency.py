@@ -199,15 +199,34 @@ async def healthz_job(n: int, due: float, timed) -> None:
     await timed("/healthz", None, due, lambda p: b"ok" in p)
 
 
-def measured(server: subprocess.Popen, load) -> tuple[list[float], int, float, float, float]:
-    """Run one load (a coroutine from ``run_load``) and add the server's CPU seconds it cost."""
-    before = server_cpu_seconds(server)
+def database_cpu_seconds() -> float:
+    """User+system CPU of every PostgreSQL server process so far (0 with SQLite or off Linux).
+
+    Counts the whole cluster, so other work on the same server is counted too."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, _, rest = stat.read_text().rpartition(")")
+        except OSError:
+            continue
+        if head.split("(", 1)[-1].startswith(("postgres", "postmaster")):
+            fields = rest.split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def measured(server: subprocess.Popen, load) -> tuple[list[float], int, float, float, float, float]:
+    """Run one load (a coroutine from ``run_load``) and add the CPU seconds it cost the server
+    (gunicorn) and the database."""
+    before, database_before = server_cpu_seconds(server), database_cpu_seconds()
     latencies, errors, elapsed, client_cpu = asyncio.run(load)
-    return latencies, errors, elapsed, client_cpu, server_cpu_seconds(server) - before
+    return (latencies, errors, elapsed, client_cpu, server_cpu_seconds(server) - before,
+            database_cpu_seconds() - database_before)
 
 
 def summary(name: str, latencies: list[float], errors: int, elapsed: float, client_cpu: float = 0.0,
-            server_cpu: float = 0.0) -> dict:
+            server_cpu: float = 0.0, database_cpu: float = 0.0) -> dict:
     ordered = sorted(latencies)
 
     def pct(p: float) -> float:
@@ -218,10 +237,12 @@ def summary(name: str, latencies: list[float], errors: int, elapsed: float, clie
                # CPU per request: the server's (all gunicorn processes) and the load generator's own,
                # and the generator's share of the 2 cores' time during the run.
                "server_ms": server_cpu / len(ordered) * 1000, "client_ms": client_cpu / len(ordered) * 1000,
+               "database_ms": database_cpu / len(ordered) * 1000,
                "client_share": client_cpu / (elapsed * (os.cpu_count() or 1))}
     print(f"{name:<26} {figures['requests']:>6} req  {figures['rate']:7.1f}/s  errors {errors:<4} "
           f"p50 {figures['p50']:6.1f} ms  p90 {figures['p90']:6.1f} ms  p99 {figures['p99']:6.1f} ms  "
           f"max {figures['max']:7.1f} ms  server CPU {figures['server_ms']:.2f} ms/req  "
+          f"database CPU {figures['database_ms']:.2f} ms/req  "
           f"client CPU {figures['client_ms']:.2f} ms/req ({figures['client_share']:.0%} of the cores)", flush=True)
     return figures
 
@@ -277,12 +298,13 @@ def record(args, base: dict, curve: list[dict], ratio: float, verdict: str) -> N
         f"(sessions: `*123#` then `1` balance; the load generator shares the 2 cores).\n",
         f"Load average at the start: {pathlib.Path('/proc/loadavg').read_text().split()[0]}.\n",
         "| run | requests | achieved/s | errors | p50 ms | p90 ms | p99 ms | max ms | server CPU ms/req "
-        "| generator CPU ms/req (share of cores) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| database CPU ms/req | generator CPU ms/req (share of cores) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in (base, *curve):
         lines.append(f"| {row['name']} | {row['requests']} | {row['rate']:.0f} | {row['errors']} | {row['p50']:.1f} "
                      f"| {row['p90']:.1f} | {row['p99']:.1f} | {row['max']:.1f} | {row['server_ms']:.2f} "
+                     f"| {row['database_ms']:.2f} "
                      f"| {row['client_ms']:.2f} ({row['client_share']:.0%}) |")
     lines.append(f"\nUSSD p99 is {ratio:.1f}x the baseline p99. Goal (p99 < 50 ms at 500/s, no errors): "
                  f"**{verdict}**.\n")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 VARIABLES: dict[str, tuple[str, str]] = {
     "DATABASE_URL": ("sqlite:///<instance>/bss.sqlite3",
                      "SQLAlchemy URL; production uses postgresql+psycopg://user@host/db"),
+    "DATABASE_PRE_PING": ("1", "test each pooled database connection before use (one round trip per request); "
+                                 "0 saves it where the database never drops idle connections"),
     "SECRET_KEY": ("", "Flask session key; unset, one is generated once into instance/secret_key"),
     "HOST": ("127.0.0.1", "address `make run` listens on"),
     "PORT": ("5000", "port `make run` listens on"),

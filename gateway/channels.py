@@ -47,7 +47,10 @@ def wire_channels(app: Flask) -> None:
 
     @app.after_request
     def send_queued_messages(response):
-        # Notifications queued by this request's transaction go out once it has committed.
+        # Notifications queued by this request's transaction go out once it has committed. A
+        # request that never opened a session (a health check) must not create one just to look.
+        if not db.session.registry.has():
+            return response
         if db.session.info.pop("outbox", False) and not db.session.new and not db.session.dirty:
             try:
                 registry.dispatch(db.session, app.extensions["bss.clock"])

@@ -37,7 +37,7 @@ def secret_key(settings: Settings, instance_path: str) -> str:
 
 
 def flask_config(settings: Settings, instance_path: str) -> dict:
-    engine_options: dict = {"pool_pre_ping": True}
+    engine_options: dict = {"pool_pre_ping": settings.value("DATABASE_PRE_PING").strip() != "0"}
     if settings.database_url.startswith("sqlite"):
         # Several threads of the dev server share one file; wait for locks instead of failing.
         engine_options = {"connect_args": {"timeout": 30, "check_same_thread": False}}

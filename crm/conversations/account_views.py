@@ -5,9 +5,10 @@ import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from billing.balances import available_money, transactions_of
-from billing.buckets import BYTES_PER_MB, SECONDS_PER_MINUTE, live_buckets
+from billing.balances import transactions_of
+from billing.buckets import BYTES_PER_MB, SECONDS_PER_MINUTE
 from billing.charges import unbilled_charges
+from billing.standing import line_standing, prepaid_money
 from catalog.models import ProductOffering
 from catalog.offerings import sellable_offerings
 from catalog.versions import current_version
@@ -33,23 +34,25 @@ def bucket_amount(service: str, remaining: int) -> int:
 
 def balance_summary(ctx: Context) -> str:
     caller = ctx.caller
-    now = ctx.clock.now()
-    if caller.prepaid:
-        lines = [ctx.t("balance.money", amount=available_money(ctx.session, caller.account).format())]
-    else:
-        owed = sum((c.amount for c in unbilled_charges(ctx.session, caller.account.id)), Decimal(0))
-        lines = [ctx.t("balance.postpaid", amount=Money(owed, caller.account.currency).format())]
-    buckets = live_buckets(ctx.session, caller.subscription.id, now)
-    for bucket in buckets[:MAX_BUCKET_LINES]:
+    standing = line_standing(ctx.session, account_id=caller.account_id, subscription_id=caller.subscription_id,
+                             prepaid=caller.prepaid, currency=caller.currency, at=ctx.clock.now())
+    key = "balance.money" if caller.prepaid else "balance.postpaid"
+    lines = [ctx.t(key, amount=standing.money.format())]
+    for bucket in standing.buckets[:MAX_BUCKET_LINES]:
         amount, service = bucket_amount(bucket.service, bucket.remaining), ctx.t(f"service.{bucket.service}")
         if bucket.valid_to is None:
             lines.append(ctx.t("balance.bucket_open", amount=amount, service=service))
         else:
             expiry = local(ctx, bucket.valid_to).strftime("%d/%m %H:%M")
             lines.append(ctx.t("balance.bucket", amount=amount, service=service, expiry=expiry))
-    if not buckets:
+    if not standing.buckets:
         lines.append(ctx.t("balance.no_buckets"))
     return "\n".join(lines)
+
+
+def available_money(ctx: Context) -> Money:
+    """The caller's prepaid balance."""
+    return prepaid_money(ctx.session, ctx.caller.account_id, ctx.caller.currency)
 
 
 def recent_charges(ctx: Context) -> str:
@@ -81,8 +84,6 @@ def bundle_price(ctx: Context, offering: ProductOffering) -> Money | None:
 
 def bundles_for(ctx: Context) -> list[tuple[ProductOffering, Money]]:
     """Bundles the caller's account may buy now, with their price."""
-    account = ctx.caller.account
-    found = sellable_offerings(ctx.session, kind="bundle", payment_type=account.payment_type if account else None,
-                               at=ctx.clock.now())
+    found = sellable_offerings(ctx.session, kind="bundle", payment_type=ctx.caller.payment_type, at=ctx.clock.now())
     priced = [(offering, bundle_price(ctx, offering)) for offering in found]
     return [(offering, price) for offering, price in priced if price is not None]

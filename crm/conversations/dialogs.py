@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 
-from billing.balances import available_money
 from billing.vouchers import clean_pin, redeem_voucher
 from catalog.offerings import find_offering_by_code
 from core.errors import Conflict, DomainError, NotFound, ValidationError
@@ -23,7 +22,7 @@ MIN_PROBLEM_LENGTH = 3
 
 
 def has_line(ctx: Context) -> bool:
-    return ctx.caller.has_line and ctx.caller.account is not None
+    return ctx.caller.has_line
 
 
 def prepaid_line(ctx: Context) -> bool:
@@ -61,7 +60,7 @@ def _buy_prompt(ctx: Context) -> str:
 def _buy(ctx: Context) -> str:
     offering, price = _chosen_bundle(ctx)
     if ctx.caller.prepaid:
-        balance = available_money(ctx.session, ctx.caller.account)
+        balance = account_views.available_money(ctx)
         if balance < price:
             return ctx.t("buy.insufficient", balance=balance.format(), name=offering.name, price=price.format())
     order = purchases.buy_bundle(ctx, offering)
@@ -91,7 +90,7 @@ def _top_up(ctx: Context) -> str:
     except Conflict as error:
         key = {"voucher_used": "topup.used", "voucher_expired": "topup.expired"}.get(error.code)
         return ctx.t(key) if key else ctx.t("topup.other", reason=error.message)
-    balance = available_money(ctx.session, ctx.caller.account)
+    balance = account_views.available_money(ctx)
     return ctx.t("topup.done", amount=Money(voucher.value, voucher.currency).format(), balance=balance.format())
 
 
@@ -101,7 +100,7 @@ def _top_up(ctx: Context) -> str:
 def _last_bill(ctx: Context) -> str:
     import billing.invoices as invoices  # present only once billing has bill runs (see bills_exist)
 
-    bill = invoices.last_invoice(ctx.session, ctx.caller.account.id)
+    bill = invoices.last_invoice(ctx.session, ctx.caller.account_id)
     if bill is None:
         return ctx.t("bill.none")
     local_due = account_views.local(ctx, bill.due_at)
@@ -127,10 +126,9 @@ def _problem_text(ctx: Context, text: str) -> str:
 
 
 def _open(ctx: Context, kind: str, subject: str, description: str | None = None):
-    customer = ctx.caller.customer
     return open_case(ctx.session, ctx.clock, ctx.events, kind=kind, channel=ctx.inbound.channel,
                      contact_address=ctx.caller.address, subject=subject, description=description,
-                     customer_id=customer.id if customer else None, conversation_id=ctx.conversation.id)
+                     customer_id=ctx.caller.customer_id, conversation_id=ctx.conversation.id)
 
 
 def _report_problem(ctx: Context) -> str:

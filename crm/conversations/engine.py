@@ -20,7 +20,7 @@ from core.events import EventBus
 from crm.conversations.i18n import translate
 from crm.conversations.identify import Caller
 from crm.conversations.messages import Inbound, Reply
-from crm.conversations.models import Conversation
+from crm.conversations.state import ConversationRecord
 
 MORE, BACK = "98", "0"
 YES_WORDS = {"1", "yes", "y", "ndiyo", "ndio"}
@@ -44,7 +44,7 @@ class Context:
     events: EventBus
     inbound: Inbound
     caller: Caller
-    conversation: Conversation
+    conversation: ConversationRecord
     config: Any  # crm.conversations.service.SelfService: currency, secrets, collaborators
     values: dict[str, Any] = field(default_factory=dict)
 

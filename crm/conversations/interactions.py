@@ -42,26 +42,38 @@ def record_outbound(session: Session, clock: Clock, *, channel: str, address: st
 
 # Both messages of a hop in one statement, outside the unit of work (a USSD hop is on the clock).
 # On SQLite, whose RETURNING order is not guaranteed, SQLAlchemy sends the rows one by one.
-_INSERT_EXCHANGE = (sa.insert(Interaction.__table__)
-                    .returning(Interaction.__table__.c.id, sort_by_parameter_order=True))
+_TABLE = Interaction.__table__
+_INSERT_EXCHANGE = sa.insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
+_INSERT_EXCHANGE_QUIETLY = sa.insert(_TABLE)
 
 
-def record_exchange(session: Session, clock: Clock, inbound: Inbound, reply_text: str, *, customer_id: int | None,
-                    conversation_id: int | None, purpose: str = "selfService") -> int:
-    """The inbound message and its reply (sent) as ``record_inbound`` and ``record_outbound`` would
-    write them, in one INSERT; returns the reply's interaction id.
-
-    The rows do not enter the session's identity map: read them back with a query if needed.
-    """
+def exchange_rows(clock: Clock, inbound: Inbound, reply_text: str, *, customer_id: int | None,
+                  conversation_id: int | None, purpose: str = "selfService") -> list[dict]:
+    """The two interaction rows of a hop, the inbound message and its reply (sent), as
+    ``record_inbound`` and ``record_outbound`` would write them."""
     now = clock.now()
     shared = {"conversation_id": conversation_id, "customer_id": customer_id, "channel": inbound.channel,
               "address": inbound.sender, "purpose": purpose, "error": None}
-    rows = [
+    return [
         {**shared, "direction": "in", "text": inbound.text, "status": "received", "provider_ref": inbound.provider_ref,
          "raw": inbound.raw or None, "occurred_at": inbound.received_at, "status_changed_at": inbound.received_at},
         {**shared, "direction": "out", "text": reply_text, "status": "sent", "provider_ref": None, "raw": None,
          "occurred_at": now, "status_changed_at": now},
     ]
+
+
+def record_exchange(session: Session, clock: Clock, inbound: Inbound, reply_text: str, *, customer_id: int | None,
+                    conversation_id: int | None, purpose: str = "selfService", returning: bool = True) -> int | None:
+    """The rows of ``exchange_rows`` in one INSERT; returns the reply's interaction id (None with
+    ``returning=False``, which spares reading it back when nobody needs it).
+
+    The rows do not enter the session's identity map: read them back with a query if needed.
+    """
+    rows = exchange_rows(clock, inbound, reply_text, customer_id=customer_id, conversation_id=conversation_id,
+                         purpose=purpose)
+    if not returning:
+        session.execute(_INSERT_EXCHANGE_QUIETLY, rows)
+        return None
     ids = session.execute(_INSERT_EXCHANGE, rows).scalars().all()
     return ids[1]
 

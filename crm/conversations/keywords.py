@@ -16,6 +16,7 @@ from crm.conversations.engine import Context
 from crm.conversations.interactions import record_inbound
 from crm.conversations.messages import Inbound, Reply
 from crm.conversations.service import SelfService, answer, continue_dialog, open_context, start_dialog, waiting_dialog
+from crm.conversations.state import save
 
 KEYWORDS = ("BAL", "BUNDLES", "BUY", "TOPUP", "BILL", "HELP", "STOP", "START")
 
@@ -27,6 +28,7 @@ def text_message(session: Session, clock: Clock, events: EventBus, inbound: Inbo
     keyword = word.upper()
     waiting = waiting_dialog(ctx.conversation)
     purpose = "selfService" if keyword in KEYWORDS or waiting else "agent"
+    save(session, ctx.conversation)  # its id, for the message
     record_inbound(session, inbound, customer_id=ctx.conversation.customer_id,
                    conversation_id=ctx.conversation.id, purpose=purpose)
     if keyword in KEYWORDS:

@@ -20,9 +20,9 @@ def buy_bundle(ctx: Context, offering: ProductOffering) -> ProductOrder:
     caller = ctx.caller
     key = f"{ctx.inbound.channel}:{ctx.conversation.id}:{ctx.inbound.session_id or ctx.inbound.received_at}"
     request = OrderRequest(
-        items=(ItemRequest(ref="1", action="add", offering_id=offering.id, subscription_id=caller.subscription.id,
-                           msisdn=caller.subscription.msisdn),),
-        customer_id=caller.customer.id if caller.customer else None, billing_account_id=caller.account.id,
+        items=(ItemRequest(ref="1", action="add", offering_id=offering.id, subscription_id=caller.subscription_id,
+                           msisdn=caller.address),),
+        customer_id=caller.customer_id, billing_account_id=caller.account_id,
         channel=ctx.inbound.channel, description=f"{offering.name} by {ctx.inbound.channel}",
         category="bundle_purchase", idempotency_key=key)
     order, _new = place_order(ctx.session, ctx.clock, ctx.events, request)
@@ -33,14 +33,14 @@ def buy_bundle(ctx: Context, offering: ProductOffering) -> ProductOrder:
 
 def find_order(ctx: Context, number: str) -> ProductOrder | None:
     """The caller's order with this number (its id); another customer's order is not found."""
-    if not number.isdigit() or ctx.caller.customer is None:
+    if not number.isdigit() or ctx.caller.customer_id is None:
         return None
     return ctx.session.scalar(sa.select(ProductOrder).where(ProductOrder.id == int(number),
-                                                           ProductOrder.customer_id == ctx.caller.customer.id))
+                                                           ProductOrder.customer_id == ctx.caller.customer_id))
 
 
 def recent_orders(ctx: Context, limit: int = 5) -> list[ProductOrder]:
-    if ctx.caller.customer is None:
+    if ctx.caller.customer_id is None:
         return []
-    return list(ctx.session.scalars(sa.select(ProductOrder).where(ProductOrder.customer_id == ctx.caller.customer.id)
+    return list(ctx.session.scalars(sa.select(ProductOrder).where(ProductOrder.customer_id == ctx.caller.customer_id)
                                     .order_by(ProductOrder.id.desc()).limit(limit)))

@@ -14,11 +14,12 @@ from core.events import EventBus
 from crm.conversations import state as conversations
 from crm.conversations.dialogs import DIALOGS, TOP_UP
 from crm.conversations.engine import Context, Engine
+from crm.conversations.hop_writes import write_hop
 from crm.conversations.i18n import language_or_default, translate
 from crm.conversations.identify import Caller, identify_in_session, identify_msisdn
 from crm.conversations.interactions import record_exchange, record_outbound
 from crm.conversations.messages import Inbound, Reply
-from crm.conversations.models import Conversation
+from crm.conversations.state import ConversationRecord
 
 MIN_PIN_SHORTCUT = 10  # a dialled string this long and all digits is a voucher PIN (*123*PIN#)
 
@@ -44,30 +45,38 @@ ENGINE = Engine(DIALOGS, title=_title)
 
 
 def open_context(session: Session, clock: Clock, events: EventBus, inbound: Inbound, config: SelfService,
-                 caller: Caller | None = None, found: Conversation | bool | None = False,
-                 flush: bool = True) -> tuple[Context, bool]:
+                 caller: Caller | None = None, found: ConversationRecord | bool | None = False
+                 ) -> tuple[Context, bool]:
     """Identify the caller and find or start the conversation this message belongs to.
 
-    ``flush=False``: a new conversation is not saved yet (see ``state.resume_or_start``).
+    A new conversation is saved when the hop is (``_finish`` or ``converse``).
     """
     caller = caller or identify_msisdn(session, inbound.sender)
-    customer = caller.customer
-    language = language_or_default(customer.preferred_language if customer else None)
-    conversation, is_new = conversations.resume_or_start(session, clock, inbound,
-                                                         customer_id=customer.id if customer else None,
-                                                         language=language, found=found, flush=flush)
+    language = language_or_default(caller.preferred_language)
+    conversation, is_new = conversations.resume_or_start(session, clock, inbound, customer_id=caller.customer_id,
+                                                         language=language, found=found)
     return Context(session, clock, events, inbound, caller, conversation, config), is_new
 
 
-def _finish(ctx: Context, reply: Reply, *, purpose: str = "selfService") -> Reply:
+def _touch_for(ctx: Context, reply: Reply) -> None:
+    """The conversation's state after ``reply`` (not saved yet)."""
     conversation = ctx.conversation
     conversations.touch(ctx.clock, conversation, conversation.state)
     if not reply.continues:
-        conversations.end(ctx.session, ctx.clock, conversation, reason="dialog finished", flush=False)
-    # One flush for the conversation's update and the messages: a USSD hop is on the clock.
+        conversations.end(ctx.clock, conversation, reason="dialog finished")
+
+
+def _close_hop(ctx: Context, reply: Reply) -> int:
+    """The conversation's state after ``reply``, saved; returns the conversation's id."""
+    _touch_for(ctx, reply)
+    return conversations.save(ctx.session, ctx.conversation)
+
+
+def _finish(ctx: Context, reply: Reply, *, purpose: str = "selfService") -> Reply:
+    conversation_id = _close_hop(ctx, reply)
     row = record_outbound(ctx.session, ctx.clock, channel=ctx.inbound.channel, address=ctx.inbound.sender,
-                          text=reply.text, customer_id=conversation.customer_id, conversation_id=conversation.id,
-                          purpose=purpose)
+                          text=reply.text, customer_id=ctx.conversation.customer_id,
+                          conversation_id=conversation_id, purpose=purpose)
     return replace(reply, interaction_id=row.id)
 
 
@@ -81,18 +90,19 @@ def converse(session: Session, clock: Clock, events: EventBus, inbound: Inbound,
     # One read for the caller and the session's newest conversation (a line's number).
     caller, latest = identify_in_session(session, inbound)
     if latest is not None and latest.status == "open" and latest.expires_at <= clock.now():
-        conversations.end(session, clock, latest, reason="timeout", status="expired")
+        conversations.end(clock, latest, reason="timeout", status="expired")
+        conversations.save(session, latest)
     if latest is not None and latest.status != "open":
         # A hop of a session that ended or expired: its text repeats every earlier input,
         # and replaying them could buy the same bundle twice. Answered, and recorded, as over.
         reply = Reply(translate(latest.language, "error.timeout"), False)
         record_exchange(session, clock, inbound, reply.text, customer_id=latest.customer_id,
-                        conversation_id=latest.id)
+                        conversation_id=latest.id, returning=False)
         return reply
-    # A plain dial (no inputs) only shows the menu, which needs no conversation id: the new
-    # conversation is then inserted once, with its state, instead of inserted and updated.
-    ctx, is_new = open_context(session, clock, events, inbound, config, caller=caller, found=latest,
-                               flush=bool(inputs))
+    ctx, is_new = open_context(session, clock, events, inbound, config, caller=caller, found=latest)
+    if is_new and inputs:
+        # Dialled with a shortcut: what it runs (a purchase, a case) refers to the conversation.
+        conversations.save(session, ctx.conversation)
     if is_new:
         reply = ENGINE.handle(ctx, "", limit=limit)
         if len(inputs) == 1 and inputs[0].isdigit() and len(inputs[0]) >= MIN_PIN_SHORTCUT \
@@ -105,16 +115,11 @@ def converse(session: Session, clock: Clock, events: EventBus, inbound: Inbound,
                     break
     else:
         reply = ENGINE.handle(ctx, inputs[-1] if inputs else "", limit=limit)
-    conversation = ctx.conversation
-    conversations.touch(clock, conversation, conversation.state)
-    if not reply.continues:
-        conversations.end(session, clock, conversation, reason="dialog finished", flush=False)
-    if conversation.id is None:
-        session.flush()  # the new conversation, for its id
-    # Both messages in one INSERT outside the unit of work; the conversation's UPDATE goes at commit.
-    interaction_id = record_exchange(session, clock, inbound, reply.text, customer_id=conversation.customer_id,
-                                     conversation_id=conversation.id)
-    return replace(reply, interaction_id=interaction_id)
+    # The conversation's INSERT or UPDATE and both messages, in one statement where the database
+    # allows. The channel sends the reply as its answer to this request: no message id needed.
+    _touch_for(ctx, reply)
+    write_hop(session, clock, ctx.conversation, inbound, reply.text)
+    return reply
 
 
 def start_dialog(ctx: Context, name: str, values: dict | None = None, *, limit: int | None = None) -> Reply:
@@ -132,6 +137,6 @@ def answer(ctx: Context, text: str, *, continues: bool = False, purpose: str = "
     return _finish(ctx, Reply(text, continues), purpose=purpose)
 
 
-def waiting_dialog(conversation: Conversation) -> str | None:
+def waiting_dialog(conversation: ConversationRecord) -> str | None:
     """The dialog an open conversation is in the middle of, if any."""
     return (conversation.state or {}).get("dialog")

@@ -65,12 +65,13 @@ def test_identify_in_session_finds_the_caller_and_conversation_of_the_separate_r
 
     caller, latest = identify_in_session(session, inbound)
     slow_caller, slow_latest = identify_msisdn(session, msisdn), latest_of_session(session, inbound)
-    assert latest is slow_latest
+    assert latest == slow_latest
     assert (latest.id if latest else None) == (made[-1] if made else None)
     assert caller.address == slow_caller.address == msisdn
     assert caller.customer is slow_caller.customer
     assert caller.subscription is slow_caller.subscription
     assert caller.account is slow_caller.account
+    assert caller == slow_caller
     assert (caller.known, caller.has_line, caller.prepaid) == (slow_caller.known, slow_caller.has_line,
                                                                slow_caller.prepaid)
 
@@ -79,7 +80,8 @@ def test_a_dial_writes_its_new_conversation_once_and_a_balance_hop_updates_it_on
     statements: list[str] = []
 
     def remember(_conn, _cursor, statement, *_args):
-        words = statement.split()  # kept as "SELECT <first column>", "INSERT <table>", "UPDATE <table>"
+        # Kept as "SELECT <first column>", "INSERT <table>", "UPDATE <table>", "WITH <first CTE>".
+        words = statement.split()
         statements.append(f"{words[0].upper()} {words[2] if words[0].upper() == 'INSERT' else words[1]}")
 
     phone = Handset(client, PREPAID_MSISDN)
@@ -92,14 +94,57 @@ def test_a_dial_writes_its_new_conversation_once_and_a_balance_hop_updates_it_on
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", remember)
     assert menu.startswith("CON ") and answer.startswith("END Balance")
-    # One INSERT for both messages on PostgreSQL; SQLite does not promise RETURNING's row order, so
-    # SQLAlchemy sends the two rows one by one there.
-    messages = ["INSERT interaction"] * (1 if db.engine.dialect.name == "postgresql" else 2)
-    assert dial == ["SELECT subscription.id,", "INSERT conversation", *messages]
-    assert [s for s in statements if not s.startswith("SELECT")] == [*messages, "UPDATE conversation"]
+    if db.engine.dialect.name == "postgresql":
+        # The conversation's INSERT (then UPDATE) rides in a CTE of the messages' INSERT.
+        assert dial == ["SELECT subscription.id,", "WITH started"]
+        assert [s for s in statements if not s.startswith("SELECT")] == ["WITH touched"]
+    else:
+        assert dial == ["SELECT subscription.id,", "INSERT conversation", "INSERT interaction"]
+        assert [s for s in statements if not s.startswith("SELECT")] == ["UPDATE conversation", "INSERT interaction"]
     session.expire_all()
     conversation = session.scalar(sa.select(Conversation))
     assert conversation.status == "ended" and conversation.state["done"] == "balance"
     rows = session.scalars(sa.select(Interaction).order_by(Interaction.id)).all()
     assert [(r.direction, r.conversation_id, r.customer_id) for r in rows] == [
         ("in", conversation.id, world.prepaid_customer.id), ("out", conversation.id, world.prepaid_customer.id)] * 2
+
+
+def _stored(session, conversation_id: int) -> tuple[tuple, list[tuple]]:
+    conversation = Conversation.__table__
+    head = session.execute(sa.select(*[c for c in conversation.c if c.name != "id"])
+                           .where(conversation.c.id == conversation_id)).one()
+    messages = _rows(session, list(session.scalars(sa.select(Interaction.id)
+                                                   .where(Interaction.conversation_id == conversation_id)
+                                                   .order_by(Interaction.id))))
+    # The messages' conversation id differs between the two conversations compared.
+    return tuple(head), [row[1:] for row in messages]
+
+
+@pytest.mark.parametrize("shape", ["new", "touched", "ended"])
+def test_write_hop_stores_what_the_two_statement_path_stores(session, clock, world, shape):
+    """One statement on PostgreSQL (a CTE), two elsewhere: the same conversation and message rows."""
+    from crm.conversations.hop_writes import write_hop
+    from crm.conversations.state import end, save, touch
+
+    stored = []
+    for way in ("one statement", "two statements"):
+        inbound = _inbound(clock, PREPAID_MSISDN, session_id="ATUid_same", raw={"text": "1", "way": "same"})
+        conversation, _new = resume_or_start(session, clock, inbound, customer_id=world.prepaid_customer.id,
+                                             language="sw", found=None)
+        if shape != "new":
+            save(session, conversation)
+            conversation.changed = False
+        touch(clock, conversation, {"dialog": "balance", "step": 0, "values": {"pin": "123"}, "page": 0})
+        if shape == "ended":
+            end(clock, conversation, reason="dialog finished")
+        if way == "one statement":
+            conversation_id = write_hop(session, clock, conversation, inbound, "END Balance KES 1.00")
+        else:
+            conversation_id = save(session, conversation)
+            record_exchange(session, clock, inbound, "END Balance KES 1.00", customer_id=conversation.customer_id,
+                            conversation_id=conversation_id, returning=False)
+        assert conversation_id == conversation.id is not None
+        session.commit()
+        stored.append(_stored(session, conversation_id))
+    assert stored[0] == stored[1]
+    assert len(stored[0][1]) == 2
