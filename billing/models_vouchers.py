@@ -40,3 +40,18 @@ class Voucher(Base):
         sa.CheckConstraint("status IN ('active', 'redeemed', 'void')", name="status"),
         sa.CheckConstraint("value > 0", name="value"),
     )
+
+
+class VoucherAttempt(Base):
+    """A refused voucher redemption (unknown PIN, used, expired, ...), kept to stop PIN guessing:
+    an account with too many recent refusals is locked out for a while (``billing.vouchers``)."""
+
+    __tablename__ = "voucher_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    billing_account_id: Mapped[int] = mapped_column(sa.ForeignKey("billing_account.id"))
+    msisdn: Mapped[str | None] = mapped_column(sa.String(16))
+    outcome: Mapped[str] = mapped_column(sa.String(30))  # the refusal's error code
+    attempted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (sa.Index("ix_voucher_attempt_account_time", "billing_account_id", "attempted_at"),)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from billing.balances import credit_balance
 from billing.models import BillingAccount
-from billing.models_vouchers import Voucher
+from billing.models_vouchers import Voucher, VoucherAttempt
 from core.clock import Clock
 from core.errors import Conflict, NotFound, ValidationError
 from core.events import EventBus
@@ -29,6 +29,18 @@ from core.money import quantize, to_decimal
 
 PIN_LENGTH = 14
 MIN_PIN_LENGTH = 10  # what a typed string must have before it is even looked up
+# PIN guessing: after this many refused redemptions within the window, an account may not try
+# again until the oldest of them leaves the window. 10^14 PINs against 5 tries an hour.
+MAX_REFUSALS = 5
+REFUSAL_WINDOW = dt.timedelta(hours=1)
+
+
+class VoucherLocked(Conflict):
+    """Too many refused redemptions lately; ``retry_at`` is when the account may try again."""
+
+    def __init__(self, retry_at: dt.datetime):
+        super().__init__("too many wrong voucher PINs; try again later", field="pin", code="voucher_locked")
+        self.retry_at = retry_at
 
 
 def pin_digest(secret: str, pin: str) -> str:
@@ -82,13 +94,42 @@ def redeem_voucher(session: Session, clock: Clock, events: EventBus, *, secret: 
 
     Unknown PINs are NotFound; used, void or expired ones are Conflicts with a code saying
     which. The status flips with a conditional UPDATE, so two redemptions racing for one PIN
-    cannot both succeed.
+    cannot both succeed. Every refusal is recorded (the caller commits it with the answer);
+    after ``MAX_REFUSALS`` within ``REFUSAL_WINDOW`` the account is refused with
+    ``voucher_locked`` until the window has moved on, whatever PIN it sends.
     """
+    now = clock.now()
+    locked_until = _locked_until(session, account.id, now)
+    if locked_until is not None:
+        raise VoucherLocked(locked_until)
+    try:
+        return _redeem(session, clock, events, secret=secret, pin=pin, account=account, msisdn=msisdn, now=now)
+    except (NotFound, Conflict) as refusal:
+        # A PIN typed wrong is a refusal; so is a real PIN that is used, expired or void: each
+        # tells a guesser something, so each counts.
+        session.add(VoucherAttempt(billing_account_id=account.id, msisdn=msisdn, outcome=refusal.code[:30],
+                                   attempted_at=now))
+        session.flush()
+        raise
+
+
+def _locked_until(session: Session, account_id: int, now: dt.datetime) -> dt.datetime | None:
+    """When the account may try again, if it is locked out now."""
+    recent = list(session.scalars(
+        sa.select(VoucherAttempt.attempted_at)
+        .where(VoucherAttempt.billing_account_id == account_id, VoucherAttempt.attempted_at > now - REFUSAL_WINDOW)
+        .order_by(VoucherAttempt.attempted_at.desc()).limit(MAX_REFUSALS)))
+    if len(recent) < MAX_REFUSALS:
+        return None
+    return recent[-1] + REFUSAL_WINDOW
+
+
+def _redeem(session: Session, clock: Clock, events: EventBus, *, secret: str, pin: str, account: BillingAccount,
+            msisdn: str | None, now: dt.datetime) -> Voucher:
     digest = pin_digest(secret, clean_pin(pin))
     voucher = session.scalar(sa.select(Voucher).where(Voucher.pin_digest == digest))
     if voucher is None:
         raise NotFound("no voucher has this PIN", field="pin", code="voucher_unknown")
-    now = clock.now()
     if voucher.status == "redeemed":
         raise Conflict("this voucher has already been used", field="pin", code="voucher_used")
     if voucher.status == "void":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 
-from billing.vouchers import clean_pin, redeem_voucher
+from billing.vouchers import VoucherLocked, clean_pin, redeem_voucher
 from catalog.offerings import find_offering_by_code
 from core.errors import Conflict, DomainError, NotFound, ValidationError
 from core.money import Money
@@ -87,6 +87,8 @@ def _top_up(ctx: Context) -> str:
                                  pin=ctx.values["pin"], account=ctx.caller.account, msisdn=ctx.caller.address)
     except NotFound:
         return ctx.t("topup.unknown")
+    except VoucherLocked as locked:
+        return ctx.t("topup.locked", time=account_views.local(ctx, locked.retry_at).strftime("%H:%M"))
     except Conflict as error:
         key = {"voucher_used": "topup.used", "voucher_expired": "topup.expired"}.get(error.code)
         return ctx.t(key) if key else ctx.t("topup.other", reason=error.message)

@@ -108,6 +108,22 @@ def test_dialling_a_voucher_pin_tops_up_at_once(phone, world, vouchers):
     assert answer == "END Top-up of KES 100.00 received. New balance: KES 600.00."
 
 
+def test_guessing_voucher_pins_locks_the_line_out_for_an_hour(phone, world, vouchers, clock, session):
+    wrong = ["11112222333344", "22223333444455", "33334444555566", "44445555666677", "55556666777788"]
+    for pin in wrong:
+        assert phone.dial(pin) == "END That voucher PIN is not valid. Check the digits and try again."
+    clock.advance(minutes=10)
+    # Even the right PIN is refused now, and the balance is untouched; the time is Nairobi's
+    # (the first refusal at 09:30 UTC, plus the hour).
+    locked = phone.dial(vouchers[0].pin)
+    assert locked == "END Too many wrong voucher PINs. For your security, try again after 13:30."
+    assert world.balance() == Decimal("500")
+    voucher = session.scalar(sa.select(Voucher).where(Voucher.serial == vouchers[0].serial))
+    assert voucher.status == "active"
+    clock.advance(minutes=51)
+    assert phone.dial(vouchers[0].pin) == "END Top-up of KES 100.00 received. New balance: KES 600.00."
+
+
 def test_a_menu_shortcut_jumps_to_the_menu_entry(phone, world):
     assert phone.dial("3").startswith("CON Enter the voucher PIN:")  # *123*3#
     assert phone.dial("1").startswith("END Balance:")  # *123*1#

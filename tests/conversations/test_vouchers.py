@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from billing.models_vouchers import Voucher
-from billing.vouchers import pin_digest, redeem_voucher
+from billing.models_vouchers import Voucher, VoucherAttempt
+from billing.vouchers import MAX_REFUSALS, REFUSAL_WINDOW, VoucherLocked, pin_digest, redeem_voucher
 from core.errors import Conflict, NotFound, ValidationError
 from tests.conversations.world import VOUCHER_SECRET
 
@@ -62,3 +62,29 @@ def test_unknown_expired_and_malformed_pins(session, clock, events, world, vouch
         redeem_voucher(session, clock, events, secret=VOUCHER_SECRET, pin=vouchers[1].pin, account=world.prepaid)
     assert expired.value.code == "voucher_expired"
     assert world.balance() == Decimal("500")
+
+
+def test_refusals_are_recorded_and_too_many_lock_the_account_out(session, clock, events, world, vouchers):
+    redeem_voucher(session, clock, events, secret=VOUCHER_SECRET, pin=vouchers[0].pin, account=world.prepaid)
+    refusals = [("11112222333344", "voucher_unknown"), (vouchers[0].pin, "voucher_used")]
+    for n in range(MAX_REFUSALS):
+        pin, code = refusals[n % 2]
+        with pytest.raises((NotFound, Conflict)) as refused:
+            redeem_voucher(session, clock, events, secret=VOUCHER_SECRET, pin=pin, account=world.prepaid,
+                           msisdn="+254712000001")
+        assert refused.value.code == code
+        clock.advance(minutes=1)
+    session.commit()
+    stored = session.scalars(sa.select(VoucherAttempt).order_by(VoucherAttempt.id)).all()
+    assert [a.outcome for a in stored] == [refusals[n % 2][1] for n in range(MAX_REFUSALS)]
+    assert {a.msisdn for a in stored} == {"+254712000001"}
+    first_refusal = stored[0].attempted_at
+    with pytest.raises(VoucherLocked) as locked:
+        redeem_voucher(session, clock, events, secret=VOUCHER_SECRET, pin=vouchers[1].pin, account=world.prepaid)
+    assert locked.value.code == "voucher_locked" and locked.value.retry_at == first_refusal + REFUSAL_WINDOW
+    assert world.balance() == Decimal("600")
+    # A lock-out is not itself a refusal: it would extend itself for as long as someone keeps trying.
+    assert session.scalar(sa.select(sa.func.count()).select_from(VoucherAttempt)) == MAX_REFUSALS
+    clock.set(locked.value.retry_at)
+    redeem_voucher(session, clock, events, secret=VOUCHER_SECRET, pin=vouchers[1].pin, account=world.prepaid)
+    assert world.balance() == Decimal("700")
