@@ -20,6 +20,7 @@ from gateway.config import flask_config
 from orders.provisioning import adapter_from_settings
 from web.api import register_api
 from web.api.errors import register_error_handlers
+from web.cookie_sessions import OnDemandCookieSessions
 from web.json_provider import DecimalJSONProvider
 from web.pages import register_pages
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     app.config.from_mapping(flask_config(settings, app.instance_path))
     app.config.update(config or {})
     app.json = DecimalJSONProvider(app)
+    app.session_interface = OnDemandCookieSessions()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     app.extensions["bss.settings"] = settings
