@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask
+from flask import Flask, has_request_context
+from sqlalchemy.orm import Session
 
 from channels.registry import channels, collaborators
 from channels.sms.inbound import receive_sms
@@ -16,7 +17,7 @@ from core.settings import Settings
 from crm.conversations.interactions import update_delivery
 from crm.conversations.models import Interaction
 from crm.conversations.notifier import Notifier
-from crm.conversations.outbound import OutboundRegistry
+from crm.conversations.outbound import MAX_BATCH, OutboundRegistry
 from crm.conversations.service import SelfService
 from orders.orchestration import process_order
 from web.pages.simulator import register_simulator
@@ -45,6 +46,20 @@ def wire_channels(app: Flask) -> None:
     registry.register("sms", sms_sender(app, settings))
     Notifier(lambda: db.session, lambda: app.extensions["bss.clock"], registry).subscribe(app.extensions["bss.events"])
 
+    @app.teardown_appcontext
+    def send_what_commands_queued(_error):
+        # Work outside a request (a CLI command, a Celery task) that queued notifications sends
+        # them when its app context ends, from a session of its own: whatever the work left
+        # uncommitted is never committed by this. Requests send theirs in ``send_queued_messages``.
+        if has_request_context() or not db.session.registry.has() or not db.session.info.pop("outbox", False):
+            return
+        try:
+            sent = send_queued(app, registry)
+        except Exception:
+            log.exception("sending queued messages failed; they stay queued")
+        else:
+            log.info("sent %d queued message(s)", sent)
+
     @app.after_request
     def send_queued_messages(response):
         # Notifications queued by this request's transaction go out once it has committed. A
@@ -59,6 +74,19 @@ def wire_channels(app: Flask) -> None:
                 log.exception("sending queued messages failed; they stay queued")
                 db.session.rollback()
         return response
+
+
+def send_queued(app: Flask, registry: OutboundRegistry) -> int:
+    """Send every committed queued message of the registered channels, batch by batch, each
+    batch in its own transaction; returns how many were handed to their channel."""
+    total = 0
+    with Session(db.engine) as session:
+        while True:
+            sent = registry.dispatch(session, app.extensions["bss.clock"])
+            session.commit()
+            total += sent
+            if sent < MAX_BATCH:
+                return total
 
 
 def sms_sender(app: Flask, settings: Settings):

@@ -82,12 +82,15 @@ class OutboundRegistry:
         return self.deliver(session, clock, message)
 
     def dispatch(self, session: Session, clock: Clock, *, limit: int = MAX_BATCH) -> int:
-        """Send queued messages of registered channels, oldest first; returns how many went out."""
+        """Send queued messages of registered channels, oldest first; returns how many went out.
+
+        A message the provider accepted may stay ``queued`` with the provider's id (Twilio
+        answers "queued"): it has left us and is not sent again."""
         if not self._senders:
             return 0
         queued = list(session.scalars(
             sa.select(Interaction).where(Interaction.direction == "out", Interaction.status == "queued",
-                                         Interaction.channel.in_(self.channels))
+                                         Interaction.provider_ref.is_(None), Interaction.channel.in_(self.channels))
             .order_by(Interaction.id).limit(limit)))
         for message in queued:
             self.deliver(session, clock, message)

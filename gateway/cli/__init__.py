@@ -6,6 +6,7 @@ from flask import Flask
 from gateway.cli.apikeys import apikeys
 from gateway.cli.demo import demo
 from gateway.cli.mediation import mediation
+from gateway.cli.notifications import notifications
 from gateway.cli.orders import numbers, orders, sims
 from gateway.cli.rating import rating
 from gateway.cli.users import users
@@ -13,5 +14,5 @@ from gateway.cli.vouchers import vouchers
 
 
 def register_commands(app: Flask) -> None:
-    for group in (users, apikeys, demo, orders, numbers, sims, mediation, rating, vouchers):
+    for group in (users, apikeys, demo, orders, numbers, sims, mediation, rating, vouchers, notifications):
         app.cli.add_command(group)

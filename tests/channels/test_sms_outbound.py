@@ -108,3 +108,38 @@ def test_a_low_balance_from_rating_reaches_the_customer(session, events, world):
     assert (message.text, message.customer_id, message.address, message.status) == (
         "Your balance is low: KES 12.50. Dial *123# to top up or buy a bundle.", world.prepaid_customer.id,
         PREPAID_MSISDN, "queued")
+
+
+def _order_completed(events, world, order_id: int) -> None:
+    events.publish("order.completed", order_id=order_id, customer_id=world.prepaid_customer.id, channel="api",
+                   state="completed", items=[{"msisdn": PREPAID_MSISDN}])
+
+
+def test_work_outside_a_request_sends_what_it_queued_when_it_ends(app, events, world, fake_twilio):
+    from core.db import db
+
+    # As a CLI command or a Celery task runs: its own app context, its own session.
+    with app.app_context():
+        _order_completed(events, world, 78)
+        db.session.commit()
+        assert fake_twilio.messages == []
+    assert [m["Body"] for m in fake_twilio.messages] == ["Your order 78 is complete."]
+
+    # Work that fails and rolls back sends nothing, and nothing it left is committed by the sender.
+    with app.app_context():
+        _order_completed(events, world, 79)
+        db.session.rollback()
+    assert len(fake_twilio.messages) == 1
+
+
+def test_the_notifications_command_sends_what_is_left_queued(app, session, events, world, fake_twilio):
+    _order_completed(events, world, 80)
+    _order_completed(events, world, 81)
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["notifications", "send"])
+    assert result.exit_code == 0 and "2 message(s) sent" in result.output
+    assert [m["Body"] for m in fake_twilio.messages] == ["Your order 80 is complete.", "Your order 81 is complete."]
+    # Twilio answers "queued" with its message id: handed over, so a second run sends nothing again.
+    again = app.test_cli_runner().invoke(args=["notifications", "send"])
+    assert again.exit_code == 0 and "0 message(s) sent" in again.output
+    assert len(fake_twilio.messages) == 2

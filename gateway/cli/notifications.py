@@ -1,0 +1,21 @@
+"""``flask notifications send``: hand queued customer messages to their channels.
+
+Requests and commands send what they queue themselves; this is for messages left queued by a
+provider outage or a crashed worker, and for a scheduler to run every minute.
+"""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from gateway.channels import send_queued
+
+notifications = AppGroup("notifications", help="Customer notifications (SMS and other channels).")
+
+
+@notifications.command("send")
+def send() -> None:
+    """Send every queued message of the registered channels, oldest first."""
+    sent = send_queued(current_app, current_app.extensions["bss.outbound"])
+    click.echo(f"{sent} message(s) sent")
