@@ -12,6 +12,13 @@ steadier than wall clock on a shared machine) and, as the baseline measured in t
 per-record real-time path (``debit`` one record at a time, one commit at the end) on ``--baseline``
 records, with the ratio. With ``--workers N`` (default 2) it then times N processes rating
 their own shares of another ``--records`` records at once, as N Celery workers would.
+
+The storage floor, measured in the same database: reading ``--records`` staged usage rows and
+writing as many rated rows (the ones the runs stored, prebuilt in memory as the database
+returned them) into a copy of ``rated_usage`` with the same indexes, by the fastest raw way
+(``COPY`` on PostgreSQL, ``executemany`` on SQLite): no rating work at all, no balances. No
+rating of these records can run faster than that on this machine; the goal is printed as a
+multiple of it.
 """
 from __future__ import annotations
 
@@ -25,6 +32,7 @@ import sqlalchemy as sa
 
 from bench.rating_common import build_operator, database, generate_usage, make_app
 from billing.rating import debit, rate_usage
+from billing.rating.models import RatedUsage
 from billing.usage import UsageEvent
 from core.clock import FixedClock
 from core.db import UTCDateTime, db
@@ -93,6 +101,7 @@ def measure(kind: str, args) -> dict:
                 debit(db.session, clock, events, event, source="bench")
             db.session.commit()
             baseline = len(sample) / (time.perf_counter() - began)
+            floor = statistics.median(storage_floor(db.session, args.records) for _ in range(args.runs))
             db.session.remove()
             db.engine.dispose()
             parallel = _parallel(url, clock, 1 + args.runs * args.records + args.baseline, args) \
@@ -101,7 +110,59 @@ def measure(kind: str, args) -> dict:
     read, rate = parts[rates.index(max(rates))]
     return {"db": kind, "median": median, "best": max(rates), "baseline": baseline, "ratio": median / baseline,
             "read_share": read / (read + rate), "errors": summary.error_count, "cpu": statistics.median(cpus),
-            "parallel": parallel}
+            "parallel": parallel, "floor": floor}
+
+
+def _floor_table(name: str) -> sa.Table:
+    """A table shaped like ``rated_usage`` with its indexes (partial unique one included), no
+    foreign keys: what storing rated rows costs at the least."""
+    source = RatedUsage.__table__
+    table = sa.Table(name, sa.MetaData(), *(sa.Column(c.name, c.type, primary_key=c.primary_key)
+                                            for c in source.columns))
+    for index in source.indexes:
+        options = {f"{dialect}_where": index.dialect_options[dialect]["where"]
+                   for dialect in ("postgresql", "sqlite") if index.dialect_options[dialect]._non_defaults.get("where")
+                   is not None}
+        sa.Index(f"{name}_{index.name}", *(table.c[c.name] for c in index.columns), unique=index.unique, **options)
+    return table
+
+
+def storage_floor(session, count: int) -> float:
+    """records/s of reading ``count`` staged usage rows and writing ``count`` rated rows raw."""
+    table = _floor_table("bench_rated_floor")
+    connection = session.connection()
+    table.drop(connection, checkfirst=True)
+    table.create(connection)
+    session.commit()
+    raw = session.connection().connection.driver_connection
+    # The SQL below is built from our own table and column names and an integer, never from input.
+    columns = ", ".join(c.name for c in RatedUsage.__table__.columns)
+    read = f"SELECT {', '.join(FIELDS)} FROM bench_usage ORDER BY usage_id LIMIT {count}"  # noqa: S608
+    if session.get_bind().dialect.name == "postgresql":
+        with raw.cursor() as cursor:
+            prebuilt = bytearray()
+            export = f"COPY (SELECT {columns} FROM rated_usage ORDER BY id LIMIT {count}) TO STDOUT"  # noqa: S608
+            with cursor.copy(export) as out:
+                for block in out:
+                    prebuilt += block
+            raw.commit()
+            began = time.perf_counter()
+            rows = cursor.execute(read).fetchall()
+            with cursor.copy(f"COPY bench_rated_floor ({columns}) FROM STDIN") as copy:
+                copy.write(bytes(prebuilt))
+            raw.commit()
+    else:
+        prebuilt = raw.execute(f"SELECT {columns} FROM rated_usage ORDER BY id LIMIT {count}").fetchall()  # noqa: S608
+        marks = ", ".join("?" for _ in RatedUsage.__table__.columns)
+        began = time.perf_counter()
+        rows = raw.execute(read).fetchall()
+        raw.executemany(f"INSERT INTO bench_rated_floor ({columns}) VALUES ({marks})", prebuilt)  # noqa: S608
+        raw.commit()
+    elapsed = time.perf_counter() - began
+    assert len(rows) == count and len(prebuilt) > 0
+    table.drop(session.connection())
+    session.commit()
+    return count / elapsed
 
 
 def _worker(url: str, clock: FixedClock, first: int, last: int, parts: tuple[int, ...], chunk: int, ready,
@@ -168,6 +229,10 @@ def main() -> None:
               f"per record, {1 / result['cpu']:,.0f} records per CPU-second)  | per-record real-time path "
               f"{result['baseline']:>7,.0f} records/s  -> batch x{result['ratio']:.1f}; "
               f"{result['errors']} rating errors in the last chunk")
+        floor = result["floor"]
+        print(f"{'':<11} storage floor (read usage + write rated rows raw, no rating): {floor:,.0f} records/s; "
+              f"batch median is {result['median'] / floor:.0%} of it; the 250,000/s goal is x{250_000 / floor:.1f} "
+              f"the floor")
         if result["parallel"]:
             print(f"{'':<11} {args.workers} worker processes together: {result['parallel']:,.0f} records/s "
                   f"(x{result['parallel'] / result['median']:.2f} the one-process median)")
