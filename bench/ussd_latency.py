@@ -33,8 +33,38 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/bss_bench_ussd"
 
 
-def prepare_database(url: str, instance: str) -> list[str]:
-    """A fresh database with the demo operator; returns the MSISDNs of active lines."""
+def seed_history(session, numbers: list[str], sessions: int) -> None:
+    """Past USSD sessions (a conversation and its two messages each, ended days ago), so the bench
+    meets tables the size a running operator has, and query plans made for them, not empty ones."""
+    import sqlalchemy as sa
+
+    from crm.conversations.models import Conversation, Interaction
+
+    now = dt.datetime.now(dt.UTC)
+    conversations, messages = Conversation.__table__, Interaction.__table__
+    rows = []
+    for n in range(sessions):
+        at = now - dt.timedelta(days=7) + dt.timedelta(seconds=n * 7 * 86400 // max(sessions, 1))
+        rows.append({"channel": "ussd", "address": numbers[n % len(numbers)], "session_ref": f"history-{n}",
+                     "customer_id": None, "language": "en", "state": {"dialog": None, "page": 0}, "status": "ended",
+                     "started_at": at, "last_activity_at": at, "expires_at": at + dt.timedelta(seconds=180),
+                     "ended_at": at, "end_reason": "dialog finished"})
+    ids = session.execute(conversations.insert().returning(conversations.c.id, sort_by_parameter_order=True),
+                          rows).scalars().all()
+    session.execute(messages.insert(), [
+        {"conversation_id": ident, "customer_id": None, "channel": "ussd", "direction": direction,
+         "address": row["address"], "text": "1" if direction == "in" else "END Balance", "purpose": "selfService",
+         "status": "received" if direction == "in" else "sent", "provider_ref": None, "error": None, "raw": None,
+         "occurred_at": row["started_at"], "status_changed_at": row["started_at"]}
+        for ident, row in zip(ids, rows, strict=True) for direction in ("in", "out")])
+    session.commit()
+    session.execute(sa.text("ANALYZE"))  # statistics, as autovacuum would have gathered on a live database
+    session.commit()
+
+
+def prepare_database(url: str, instance: str, history: int = 20_000) -> list[str]:
+    """A fresh database with the demo operator and ``history`` past USSD sessions; returns the
+    MSISDNs of active lines."""
     import sqlalchemy as sa
 
     from billing.models import Subscription
@@ -61,6 +91,7 @@ def prepare_database(url: str, instance: str) -> list[str]:
         db.session.commit()
         numbers = list(db.session.scalars(sa.select(Subscription.msisdn).where(Subscription.status == "active")
                                           .order_by(Subscription.id)))
+        seed_history(db.session, numbers, history)
         db.engine.dispose()
     return numbers
 
@@ -253,16 +284,17 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=500, help="USSD hops per second (the goal's rate)")
     parser.add_argument("--also", default="100,150,200", help="lower rates to run too, to show the capacity curve")
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class: gthread or sync")
     parser.add_argument("--port", type=int, default=5911)
+    parser.add_argument("--history", type=int, default=20_000, help="past USSD sessions in the database")
     parser.add_argument("--record", action="store_true", help="append the figures to bench/RESULTS.md")
     args = parser.parse_args()
 
     instance = tempfile.mkdtemp(prefix="bench-ussd-")
     print(f"preparing the demo operator in {args.database_url} ...", flush=True)
-    numbers = prepare_database(args.database_url, instance)
+    numbers = prepare_database(args.database_url, instance, args.history)
     server = start_server(args.database_url, args.port, args.workers, args.threads, instance, args.worker_class)
     print(f"load average {pathlib.Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
     try:
