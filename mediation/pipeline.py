@@ -28,8 +28,8 @@ from mediation.decoders.base import DecodeFailure, UnreadableFile
 from mediation.decoders.fields import zone
 from mediation.models import MediationFile
 from mediation.partials import aggregate, release
-from mediation.records import Usage, event, split
-from mediation.rules import Rules, check, is_internal, is_test_number, other_party, subscriber_e164
+from mediation.records import Usage, event, split_all
+from mediation.rules import Rules, check, is_internal, other_party, subscriber_e164
 
 Sink = Callable[[Session, list[UsageEvent]], None]
 BATCH_SIZE = 20_000
@@ -103,13 +103,12 @@ class Pipeline:
         (``mediation.columnar``), which join the batch at the duplicate check."""
         session, rules, region = self.session, self.rules, self.region
         now = now or self.clock.now()
-        writer = BulkWriter(session)
-        if not writer.lock_file(file.id, file.checkpoint):
-            raise FileBusy(f"file {file.id} is being processed by another worker")
         rejects: list[tuple] = []
         filtered: Counter = Counter()
         kept: list[tuple[str | None, Any, Usage]] = []
         test_rule, internal_rule = "test_number" in rules.filters, "internal" in rules.filters
+        internal_digits, internal_numbers, new_usage = rules.internal_max_digits, rules.internal_numbers, tuple.__new__
+        test_numbers, test_prefixes = rules.test_numbers, rules.test_prefixes
         for item in batch:
             if type(item) is DecodeFailure:
                 rejects.append((file.id, item.offset, item.reason_code, item.reason, item.raw, "open", now))
@@ -119,7 +118,8 @@ class Pipeline:
                 rejects.append((file.id, item.offset, "missing_subscriber", "no served subscriber number",
                                 item.raw, "open", now))
                 continue
-            if internal_rule and (is_internal(raw_msisdn, rules) or is_internal(item.other_party, rules)):
+            if internal_rule and ((raw_msisdn.isdigit() and len(raw_msisdn) <= internal_digits)
+                                  or raw_msisdn in internal_numbers or is_internal(item.other_party, rules)):
                 filtered["internal"] += 1  # extension to extension, service codes: never billed
                 continue
             msisdn = subscriber_e164(raw_msisdn, region)
@@ -128,7 +128,8 @@ class Pipeline:
                                 f"served number {raw_msisdn!r} is not a valid MSISDN", item.raw, "open", now))
                 continue
             verdict = check(item, now, rules)
-            if verdict is None and test_rule and is_test_number(msisdn, rules):
+            if verdict is None and test_rule and (msisdn in test_numbers  # is_test_number, inlined
+                                                  or (test_prefixes and msisdn.startswith(test_prefixes))):
                 verdict = "test_number"
             if verdict is not None:
                 if type(verdict) is tuple:
@@ -137,26 +138,28 @@ class Pipeline:
                     filtered[verdict] += 1
                 continue
             service = item.service
-            usage = Usage(item.offset, msisdn, service, item.direction, other_party(item.other_party, region),
-                          item.started_at, item.duration_s or 0,
-                          item.messages if item.messages is not None else (1 if service == "sms" else 0),
-                          item.volume_up or 0, item.volume_down or 0, item.roaming, item.visited_network,
-                          item.location, item.record_type)
+            # tuple.__new__ with every field (parts 1, no split): Usage(...) is a Python frame more
+            usage = new_usage(Usage, (item.offset, msisdn, service, item.direction,
+                                      other_party(item.other_party, region), item.started_at, item.duration_s or 0,
+                                      item.messages if item.messages is not None else (1 if service == "sms" else 0),
+                                      item.volume_up or 0, item.volume_down or 0, item.roaming, item.visited_network,
+                                      item.location, item.record_type, 1, None))
             kept.append((item.natural_key, item, usage))
         if ready:
             kept.extend((key, _COMPLETE, usage) for key, usage in ready)
             if len(kept) > len(ready):
                 kept.sort(key=_offset)  # the first occurrence in the file wins the duplicate check
 
-        survivors, duplicates = self._dedup(writer, file, kept)
-        complete: list[tuple[int, Usage]] = []
-        parts = []
-        for item, usage in survivors:
-            if item.session_key:
-                parts.append((f"{file.format}|{item.session_key}", item.sequence or 0, item.is_final, usage))
-            else:
-                complete.append((file.id, usage))
-        aggregated = aggregate(session, now, file.id, parts)
+        # Everything above is per-record work that touches no table; the file's row is taken only
+        # now, so on SQLite (where it is the database's write lock) another worker's batch can
+        # do its own per-record work meanwhile.
+        digests = _digests(file.format, kept)
+        writer = BulkWriter(session)
+        if not writer.lock_file(file.id, file.checkpoint):
+            raise FileBusy(f"file {file.id} is being processed by another worker")
+        file_id = file.id
+        complete, parts, duplicates = self._dedup(writer, file, kept, digests)
+        aggregated = aggregate(session, now, file_id, parts)
         direct = len(complete) + aggregated.direct
         complete.extend(aggregated.merged)
         records_out = self.write(writer, complete, now)
@@ -186,40 +189,29 @@ class Pipeline:
         session.expire(file)
         return outcome
 
-    def _dedup(self, writer: BulkWriter, file: MediationFile, kept: list) -> tuple[list, int]:
-        """Keep the first occurrence of every natural key, here and in every earlier file."""
-        prefix = file.format.encode() + b"\x1f"
-        keys: dict[bytes, dt.datetime] = {}
-        hashed: list[bytes | None] = []
-        duplicates = 0
-        for natural_key, _item, usage in kept:
-            if natural_key is None:
-                hashed.append(None)
-                continue
-            digest = hashlib.blake2b(prefix + natural_key.encode(), digest_size=16).digest()
-            if digest in keys:
-                hashed.append(b"")  # repeated inside this batch
-                continue
-            keys[digest] = usage.started_at
-            hashed.append(digest)
+    def _dedup(self, writer: BulkWriter, file: MediationFile, kept: list,
+               digests: tuple[list[bytes | None], dict[bytes, dt.datetime]]) -> tuple[list, list, int]:
+        """Keep the first occurrence of every natural key, here and in every earlier file:
+        (complete records as (file id, usage), partial records for ``aggregate``, duplicates)."""
+        hashed, keys = digests
         fresh = writer.claim_keys(list(keys.items()), file.id)
-        survivors = []
+        complete: list[tuple[int, Usage]] = []
+        parts = []
+        file_id, file_format = file.id, file.format
+        duplicates = 0
         for digest, (_key, item, usage) in zip(hashed, kept, strict=True):
             if digest is None or digest in fresh:
-                survivors.append((item, usage))
+                if item.session_key:
+                    parts.append((f"{file_format}|{item.session_key}", item.sequence or 0, item.is_final, usage))
+                else:
+                    complete.append((file_id, usage))
             else:
                 duplicates += 1
-        return survivors, duplicates
+        return complete, parts, duplicates
 
     def write(self, writer: BulkWriter, complete: list[tuple[int, Usage]], now: dt.datetime) -> int:
         """Split, store and hand the usage records to rating; return how many were produced."""
-        out: list[tuple[int, Usage]] = []
-        cuts, tz = self.cuts, self.tz
-        for file_id, usage in complete:
-            if usage.service == "data" and usage.duration_s > 0:
-                out.extend((file_id, piece) for piece in split(usage, tz, cuts))
-            else:
-                out.append((file_id, usage))
+        out = split_all(complete, self.tz, self.cuts)
         if not out:
             return 0
         ids = writer.next_ids("usage_record", len(out))
@@ -227,6 +219,29 @@ class Pipeline:
         if self.sink is not None:
             self.sink(self.session, [event(ident, usage) for ident, (_f, usage) in zip(ids, out, strict=True)])
         return len(out)
+
+
+def _digests(file_format: str, kept: list) -> tuple[list[bytes | None], dict[bytes, dt.datetime]]:
+    """The duplicate-check key of each kept record (BLAKE2b-128 of format, separator and natural
+    key; None without a natural key, b"" for a repeat inside this batch) and the batch's distinct
+    keys with the start of their first record."""
+    base = hashlib.blake2b(file_format.encode() + b"\x1f", digest_size=16)
+    keys: dict[bytes, dt.datetime] = {}
+    hashed: list[bytes | None] = []
+    append = hashed.append
+    for natural_key, _item, usage in kept:
+        if natural_key is None:
+            append(None)
+            continue
+        h = base.copy()  # the prefix hashed once: the same digest as hashing it with every key
+        h.update(natural_key.encode())
+        digest = h.digest()
+        if digest in keys:
+            append(b"")  # repeated inside this batch
+            continue
+        keys[digest] = usage.started_at
+        append(digest)
+    return hashed, keys
 
 
 @contextlib.contextmanager
@@ -258,15 +273,29 @@ _COMPLETE = _Complete()
 
 
 def _batches(items: Iterable, size: int) -> Iterator[tuple[list, str | None]]:
+    """The decoder's items in lists of ``size``. The cyclic collector is paused while a batch
+    fills (as during its processing): decoding allocates several tracked objects per record,
+    none of them cyclic. It runs again whenever a batch is handed over, so an abandoned
+    generator never leaves it off."""
     batch: list = []
+    was_enabled = gc.isenabled()
     try:
+        gc.disable()
         for item in items:
             batch.append(item)
             if len(batch) >= size:
+                if was_enabled:
+                    gc.enable()
                 yield batch, None
+                gc.disable()
                 batch = []
     except UnreadableFile as error:
+        if was_enabled:
+            gc.enable()
         yield batch, str(error)
         return
+    finally:
+        if was_enabled:
+            gc.enable()
     if batch:
         yield batch, None

@@ -5,6 +5,7 @@ object, because a file holds millions of them.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from typing import NamedTuple
 
@@ -69,6 +70,42 @@ def boundaries(start: dt.datetime, end: dt.datetime, tz: dt.tzinfo, times: tuple
             cut = dt.datetime.combine(day, at, tzinfo=tz).astimezone(dt.UTC)
             if start < cut < end:
                 cuts.append(cut)
+        day += dt.timedelta(days=1)
+    return sorted(set(cuts))
+
+
+def split_all(records: list[tuple[int, Usage]], tz: dt.tzinfo,
+              times: tuple[dt.time, ...]) -> list[tuple[int, Usage]]:
+    """``split`` over (file id, usage) pairs, the same pieces in the same order. The cut instants
+    around the whole batch are computed once: a session with none of them inside it (nearly
+    all) is kept whole without looking for its boundaries; the others go through ``split``."""
+    sessions = [usage for _, usage in records if usage.service == "data" and usage.duration_s > 0]
+    if not sessions:
+        return records
+    instants = _cut_instants(sessions, tz, times)
+    last, after, seconds = len(instants), bisect.bisect_right, dt.timedelta(seconds=1)
+    out: list[tuple[int, Usage]] = []
+    for file_id, usage in records:
+        if usage.service == "data" and usage.duration_s > 0:
+            at = after(instants, usage.started_at)
+            if at < last and instants[at] < usage.started_at + usage.duration_s * seconds:
+                out.extend((file_id, piece) for piece in split(usage, tz, times))
+                continue
+        out.append((file_id, usage))
+    return out
+
+
+def _cut_instants(sessions: list[Usage], tz: dt.tzinfo, times: tuple[dt.time, ...]) -> list[dt.datetime]:
+    """Every local midnight and band start (UTC, sorted) of the local days the sessions touch,
+    with a day to spare on each side: a superset of what ``boundaries`` finds for any of them,
+    so a session without one of these inside it has no boundary."""
+    first = min(usage.started_at for usage in sessions)
+    last = max(usage.started_at for usage in sessions) + dt.timedelta(seconds=max(u.duration_s for u in sessions))
+    day = first.astimezone(tz).date() - dt.timedelta(days=1)
+    last_day = last.astimezone(tz).date() + dt.timedelta(days=1)
+    cuts = []
+    while day <= last_day:
+        cuts.extend(dt.datetime.combine(day, at, tzinfo=tz).astimezone(dt.UTC) for at in times)
         day += dt.timedelta(days=1)
     return sorted(set(cuts))
 

@@ -81,6 +81,14 @@ def fields(b: bytes, i: int, end: int) -> dict[int, tuple[int, int]]:
             out[t & 0x1F] = (i, e)
             i = e
             continue
+        if n < 0x80 and t & 0x1F == 0x1F and i + 2 < end and b[i + 2] < 0x80:
+            # the next most common: tag numbers 31-127 (one more identifier octet), short length
+            e = i + 3 + b[i + 2]
+            if e > end:
+                raise BerError(f"element [{n}] at {i + 3} of {b[i + 2]} octets overruns its container ending at {end}")
+            out[n] = (i + 3, e)
+            i = e
+            continue
         if t & 0x1F == 0x1F:
             x = b[i + 1]
             i += 2

@@ -18,6 +18,7 @@ from mediation.decoders import ber_values as v
 from mediation.decoders.base import DecodedRecord
 
 Fields = dict[int, tuple[int, int]]
+_int = int.from_bytes  # ber.integer inlined: signed big-endian, no Python frame per field
 _gsn_cache: dict[bytes, str] = {}
 T = GatewayRecord
 
@@ -36,37 +37,35 @@ def _volumes(rec: bytes, span: tuple[int, int]) -> tuple[int, int, int]:
     """(uplink, downlink, containers) summed over listOfTrafficVolumes."""
     up = down = 0
     containers = ber.elements(rec, *span)
-    fields, integer = ber.fields, ber.integer
+    fields = ber.fields
     for _, s, e in containers:
         g = fields(rec, s, e)
         span_up = g.get(TrafficVolume.uplink)
         if span_up:
-            up += integer(rec[span_up[0]:span_up[1]])
+            up += _int(rec[span_up[0]:span_up[1]], "big", signed=True)
         span_down = g.get(TrafficVolume.downlink)
         if span_down:
-            down += integer(rec[span_down[0]:span_down[1]])
+            down += _int(rec[span_down[0]:span_down[1]], "big", signed=True)
     return up, down, len(containers)
 
 
 def _service_data(rec: bytes, span: tuple[int, int]) -> list[dict[str, Any]]:
     """One dict per listOfServiceData container: rating group, service id, volumes, usage time."""
     out = []
-    fields, integer = ber.fields, ber.integer
+    fields = ber.fields
     for _, s, e in ber.elements(rec, *span):
         g = fields(rec, s, e)
-        item: dict[str, Any] = {"rating_group": None, "service_identifier": None, "volume_up": 0,
-                                "volume_down": 0, "time_usage": None}
-        for tag, name in _SERVICE_FIELDS:
-            got = g.get(tag)
-            if got:
-                item[name] = integer(rec[got[0]:got[1]])
-        out.append(item)
+        rg, sid, up, down, used = g.get(_RG), g.get(_SID), g.get(_UP), g.get(_DOWN), g.get(_USED)
+        out.append({"rating_group": _int(rec[rg[0]:rg[1]], "big", signed=True) if rg else None,
+                    "service_identifier": _int(rec[sid[0]:sid[1]], "big", signed=True) if sid else None,
+                    "volume_up": _int(rec[up[0]:up[1]], "big", signed=True) if up else 0,
+                    "volume_down": _int(rec[down[0]:down[1]], "big", signed=True) if down else 0,
+                    "time_usage": _int(rec[used[0]:used[1]], "big", signed=True) if used else None})
     return out
 
 
-_SERVICE_FIELDS = ((ServiceData.rating_group, "rating_group"), (ServiceData.service_identifier, "service_identifier"),
-                   (ServiceData.uplink, "volume_up"), (ServiceData.downlink, "volume_down"),
-                   (ServiceData.time_usage, "time_usage"))
+_RG, _SID, _UP, _DOWN, _USED = (ServiceData.rating_group, ServiceData.service_identifier, ServiceData.uplink,
+                                ServiceData.downlink, ServiceData.time_usage)
 
 
 def gateway(rec: bytes, f: Fields, offset: int, raw: str, tag: int, homes: frozenset[str]) -> DecodedRecord:
@@ -74,15 +73,15 @@ def gateway(rec: bytes, f: Fields, offset: int, raw: str, tag: int, homes: froze
     kind = "pGWRecord" if tag == PGW else "sGWRecord"
     node = _gateway(rec, f[T.gw_address])
     s, e = f[T.charging_id]
-    charging_id = ber.integer(rec[s:e])
+    charging_id = _int(rec[s:e], "big", signed=True)
     s, e = f[T.opening_time]
     opened = v.timestamp(rec[s:e])
     s, e = f[T.duration]
-    duration = ber.integer(rec[s:e])
+    duration = _int(rec[s:e], "big", signed=True)
     s, e = f[T.cause_for_closing]
-    cause = ber.integer(rec[s:e])
+    cause = _int(rec[s:e], "big", signed=True)
     span = f.get(T.sequence)
-    sequence = ber.integer(rec[span[0]:span[1]]) if span else None
+    sequence = _int(rec[span[0]:span[1]], "big", signed=True) if span else None
     span = f.get(T.served_imsi)
     imsi = v.tbcd(rec[span[0]:span[1]]) if span else None
     span = f.get(T.served_msisdn)
@@ -101,11 +100,11 @@ def gateway(rec: bytes, f: Fields, offset: int, raw: str, tag: int, homes: froze
         extra["apn"] = rec[span[0]:span[1]].decode("ascii", "replace")
     span = f.get(T.rat_type)
     if span:
-        rat = ber.integer(rec[span[0]:span[1]])
+        rat = _int(rec[span[0]:span[1]], "big", signed=True)
         extra["rat_type"] = RAT_TYPES.get(rat, str(rat))
     span = f.get(T.local_sequence)
     if span:
-        extra["local_sequence"] = ber.integer(rec[span[0]:span[1]])
+        extra["local_sequence"] = _int(rec[span[0]:span[1]], "big", signed=True)
     span = f.get(T.node_id)
     if span:
         extra["node_id"] = rec[span[0]:span[1]].decode("ascii", "replace")
@@ -115,11 +114,9 @@ def gateway(rec: bytes, f: Fields, offset: int, raw: str, tag: int, homes: froze
             extra["service_data"] = _service_data(rec, span)
     span = f.get(T.user_location)
     location = rec[span[0]:span[1]].hex() if span else None
+    # Positional (in DecodedRecord's field order): three times faster than keywords.
     return DecodedRecord(
-        offset=offset, record_type=kind, raw=raw,
-        natural_key=f"{kind}:{node}:{charging_id}:{sequence or 0}",
-        served_msisdn=msisdn, service="data", direction="out", started_at=opened, duration_s=duration,
-        volume_up=up, volume_down=down, served_imsi=imsi, roaming=roaming,
-        visited_network=visited if roaming else None, location=location,
-        session_key=f"{kind}:{node}:{charging_id}" if sequence is not None else None, sequence=sequence,
-        is_final=cause not in PS_PARTIAL_CAUSES, extra=extra)
+        offset, kind, raw, f"{kind}:{node}:{charging_id}:{sequence or 0}", msisdn, None, "data", "out", opened,
+        True, duration, up, down, None, imsi, roaming, visited if roaming else None, location,
+        f"{kind}:{node}:{charging_id}" if sequence is not None else None, sequence, cause not in PS_PARTIAL_CAUSES,
+        extra)

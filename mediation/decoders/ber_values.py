@@ -19,19 +19,24 @@ class BadTimestamp(ber.BerError):
     code = "bad_timestamp"
 
 
-def cached(read: Callable[[bytes], Any]) -> Callable[[bytes], Any]:
-    """``read`` with its results remembered by the octets they were read from."""
-    cache: dict[bytes, Any] = {}
+class _Memo(dict):
+    """Values by the octets they were read from; a miss reads and remembers."""
 
-    def lookup(raw: bytes) -> Any:
-        value = cache.get(raw)
-        if value is None:
-            if len(cache) >= _LIMIT:
-                cache.clear()
-            value = cache[raw] = read(raw)
+    def __init__(self, read: Callable[[bytes], Any]):
+        super().__init__()
+        self.read = read
+
+    def __missing__(self, raw: bytes) -> Any:
+        if len(self) >= _LIMIT:
+            self.clear()
+        value = self[raw] = self.read(raw)
         return value
 
-    return lookup
+
+def cached(read: Callable[[bytes], Any]) -> Callable[[bytes], Any]:
+    """``read`` with its results remembered by the octets they were read from. A hit is one
+    dictionary look-up in C (the memo's own ``__getitem__``), with no Python frame."""
+    return _Memo(read).__getitem__
 
 
 def _timestamp(raw: bytes) -> dt.datetime:
