@@ -136,12 +136,19 @@ def balance_row(session: Session, account_id: int, *, lock: bool = False) -> Bal
     return BalanceRow(*row) if row is not None else None
 
 
-def debit_balance_row(session: Session, clock: Clock, events: EventBus, *, balance: BalanceRow, account_state: str,
-                      customer_id: int, amount, reason: str, reference: str | None = None, rounding: str = HALF_UP,
-                      allow_negative: bool = False) -> int:
-    """``debit_balance`` for a row locked by ``balance_row(..., lock=True)``: the same rounding,
-    checks, log entry and event, written with one UPDATE and one INSERT instead of a unit-of-work
-    flush. Updates ``balance.amount``; returns the log entry's id."""
+@dataclass(frozen=True, slots=True)
+class PlannedDebit:
+    """A debit checked and rounded, not yet written: what ``debit_balance_row`` writes."""
+
+    signed: Decimal  # negative
+    new_amount: Decimal
+    reason: str
+    reference: str | None
+
+
+def plan_debit(balance: BalanceRow, *, account_state: str, amount, reason: str, reference: str | None = None,
+               rounding: str = HALF_UP, allow_negative: bool = False) -> PlannedDebit:
+    """``debit_balance``'s checks and rounding for a balance read as a row: raises as it does."""
     if not reason or not reason.strip():
         raise ValidationError("a balance change needs a reason", field="reason")
     if account_state == "Closed":
@@ -151,19 +158,37 @@ def debit_balance_row(session: Session, clock: Clock, events: EventBus, *, balan
     if new_amount < 0 and not allow_negative:
         raise Conflict(f"insufficient balance: {Money(balance.amount, balance.currency)} available, "
                        f"{Money(-signed, balance.currency)} needed", code="insufficient_balance")
-    now = clock.now()
-    reason = reason.strip()[:MAX_REASON]
-    update, insert = _debit_statements()
-    session.execute(update, {"balance_id": balance.id, "new_amount": new_amount, "now": now})
-    entry_id = session.execute(insert, {"balance_id": balance.id, "amount": signed, "balance_after": new_amount,
-                                        "reason": reason, "reference": reference, "created_at": now}).scalar_one()
+    return PlannedDebit(signed, new_amount, reason.strip()[:MAX_REASON], reference)
+
+
+def debit_written(session: Session, events: EventBus, balance: BalanceRow, planned: PlannedDebit, *,
+                  customer_id: int, entry_id: int) -> None:
+    """After a planned debit's UPDATE and log entry are written (by Core statements): make a
+    loaded ``Balance`` reload, move ``balance.amount`` on, publish ``balance.debited``."""
     loaded = session.identity_map.get(identity_key(Balance, balance.id))
     if loaded is not None:  # the Core UPDATE bypassed it: make it reload
         session.expire(loaded)
-    balance.amount = new_amount
+    balance.amount = planned.new_amount
     events.publish("balance.debited", account_id=balance.billing_account_id, customer_id=customer_id,
-                   amount=-signed, balance=new_amount, currency=balance.currency, reason=reason, reference=reference,
-                   transaction_id=entry_id)
+                   amount=-planned.signed, balance=planned.new_amount, currency=balance.currency,
+                   reason=planned.reason, reference=planned.reference, transaction_id=entry_id)
+
+
+def debit_balance_row(session: Session, clock: Clock, events: EventBus, *, balance: BalanceRow, account_state: str,
+                      customer_id: int, amount, reason: str, reference: str | None = None, rounding: str = HALF_UP,
+                      allow_negative: bool = False) -> int:
+    """``debit_balance`` for a row locked by ``balance_row(..., lock=True)``: the same rounding,
+    checks, log entry and event, written with one UPDATE and one INSERT instead of a unit-of-work
+    flush. Updates ``balance.amount``; returns the log entry's id."""
+    planned = plan_debit(balance, account_state=account_state, amount=amount, reason=reason, reference=reference,
+                         rounding=rounding, allow_negative=allow_negative)
+    now = clock.now()
+    update, insert = _debit_statements()
+    session.execute(update, {"balance_id": balance.id, "new_amount": planned.new_amount, "now": now})
+    entry_id = session.execute(insert, {"balance_id": balance.id, "amount": planned.signed,
+                                        "balance_after": planned.new_amount, "reason": planned.reason,
+                                        "reference": reference, "created_at": now}).scalar_one()
+    debit_written(session, events, balance, planned, customer_id=customer_id, entry_id=entry_id)
     return entry_id
 
 

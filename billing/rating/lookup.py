@@ -6,7 +6,6 @@ number was at a moment, which tariff version applied, and why a record cannot be
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,8 +13,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from billing.models import Balance, BillingAccount, Subscription
-from billing.rating.models import RatedUsage
+from billing.models import BillingAccount, Subscription
 from billing.usage import SERVICES, UsageEvent
 from catalog.tariffs.compiled import CompiledTariff, compile_version
 from catalog.tariffs.models import PlanTariff, TariffVersion
@@ -48,69 +46,19 @@ class Account:
     payment_type: str
     currency: str
     state: str
-    balance: Decimal | None = None  # the prepaid balance when read with the line (unlocked), else None
+    balance: Decimal | None = None  # the prepaid balance when read with the line (``snapshot.read``), else None
 
 
 @dataclass(frozen=True, slots=True)
 class VersionRef:
     """What identifies a tariff version and its compiled form (``compile_version`` takes it
-    in place of the ORM object): the cache key is (id, stamp)."""
+    in place of the ORM object): the cache key is (id, stamp). The real-time path reads it
+    with the record (``snapshot.read``, which chose it as in effect at the record's start)."""
 
     id: int
     tariff_id: int
     version: int
     stamp: str
-    effective_from: dt.datetime
-    effective_to: dt.datetime | None
-
-
-@functools.cache
-def _line_account_version_statement(with_rated: bool) -> sa.Select:
-    # Built once: a statement object reused keeps its cache key, which SQLAlchemy otherwise
-    # recomputes (with the column coercions) on every call.
-    stmt = (sa.select(Subscription.id, Subscription.msisdn, Subscription.billing_account_id, Subscription.offering_id,
-                      Subscription.activated_at, Subscription.created_at, Subscription.terminated_at,
-                      BillingAccount.customer_id, BillingAccount.payment_type, BillingAccount.currency,
-                      BillingAccount.state, PlanTariff.tariff_id, TariffVersion.id, TariffVersion.version,
-                      TariffVersion.stamp, TariffVersion.effective_from, TariffVersion.effective_to, Balance.amount)
-            .join(BillingAccount, BillingAccount.id == Subscription.billing_account_id)
-            .outerjoin(Balance, Balance.billing_account_id == Subscription.billing_account_id)
-            .outerjoin(PlanTariff, PlanTariff.offering_id == Subscription.offering_id)
-            .outerjoin(TariffVersion, TariffVersion.tariff_id == PlanTariff.tariff_id)
-            .where(Subscription.msisdn == sa.bindparam("msisdn")))
-    if with_rated:  # the duplicate check rides along: one round trip fewer per debit
-        stmt = stmt.add_columns(sa.exists().where(RatedUsage.usage_id == sa.bindparam("usage_id"),
-                                                  RatedUsage.status == "rated"))
-    return stmt
-
-
-def line_account_version(session: Session, msisdn: str, at: dt.datetime, *, usage_id: int | None = None
-                         ) -> tuple[str | None, Line | None, Account | None, VersionRef | None, bool | None]:
-    """(error reason or None, line, account, tariff version, rated) for one record, in one statement:
-    the line that had ``msisdn`` at ``at``, its account (with its prepaid balance as read, not
-    locked), and its plan's tariff version in effect at ``at`` chosen as ``TariffBook.version_at``
-    chooses. The version's ``stamp`` comes with it, so the compiled-tariff cache sees a tariff
-    change on the next record without a query of its own. With ``usage_id``, ``rated`` says
-    whether that record is rated already (as ``rated_usage_ids``); it is None when unknown
-    (no line has the number, or no ``usage_id``)."""
-    params = {"msisdn": msisdn} if usage_id is None else {"msisdn": msisdn, "usage_id": usage_id}
-    rows = session.execute(_line_account_version_statement(usage_id is not None), params).all()
-    rated = bool(rows[0][18]) if rows and usage_id is not None else None
-    lines = {r[0]: Line(r[0], r[1], r[2], r[3], r[4] or r[5], r[6]) for r in rows}
-    line = line_at(list(lines.values()), at)
-    if line is None:
-        return UNKNOWN_SUBSCRIBER, None, None, None, rated
-    mine = [r for r in rows if r[0] == line.id]
-    first = mine[0]
-    account = Account(line.account_id, first[7], first[8], first[9], first[10], first[17])
-    if account.state == "Closed":
-        return ACCOUNT_CLOSED, line, account, None, rated
-    if first[11] is None:
-        return NO_TARIFF, line, account, None, rated
-    for r in sorted((r for r in mine if r[12] is not None), key=lambda r: r[13], reverse=True):
-        if r[15] <= at and (r[16] is None or r[16] > at):
-            return None, line, account, VersionRef(r[12], r[11], r[13], r[14], r[15], r[16]), rated
-    return NO_TARIFF_VERSION, line, account, None, rated
 
 
 def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:

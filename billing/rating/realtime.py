@@ -4,24 +4,27 @@ One record at a time through the same lookups and tariff as batch rating, priced
 ``Decimal`` instead of arrays; the tests hold the two paths to identical results. A debit
 writes its own balance log entry (reference ``usage:<id>``) and, on postpaid lines, its own
 usage charge.
+
+Round trips are the cost here, so ``authorize`` is one statement (``snapshot.read``) and
+``debit`` two: the snapshot with its row locks, then every write at once (``postings.write``;
+one statement each on SQLite, where a statement costs no round trip).
 """
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, scoped_session
 
-from billing.balances import BalanceRow, balance_of, balance_row, debit_balance_row
-from billing.charges import add_charge
+from billing.balances import BalanceRow, balance_of, balance_row, debit_written, plan_debit
 from billing.models import BillingAccount
-from billing.rating import lookup
-from billing.rating.allowance import draw, load_bucket_states, save_bucket_states
+from billing.rating import lookup, postings, snapshot
+from billing.rating.allowance import draw, publish_thresholds
 from billing.rating.batch import _MESSAGES, INCOMING, LOW_BALANCE, RATED_COLUMNS
-from billing.rating.models import RatedUsage, RatingError, RatingRun
+from billing.rating.models import RatingError, RatingRun
 from billing.rating.runs import DUPLICATE, ERROR, RATED, Outcome, rated_usage_ids, start_run
 from billing.usage import UsageEvent
 from catalog.tariffs.bands import NO_BAND
@@ -41,7 +44,7 @@ class Authorization:
     from_buckets: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Resolved:
     line: lookup.Line
     account: lookup.Account
@@ -50,24 +53,24 @@ class _Resolved:
     band: int
     rate: int
     incoming: bool
+    snapshot: snapshot.Snapshot
 
 
-def _resolve(session: Session, event: UsageEvent, *, check_rated: bool = False
-             ) -> tuple[str | None, _Resolved | None, bool | None]:
-    """Line, account, tariff version, zone, band and rate of one record: one statement (the
-    compiled tariff comes from the process cache, keyed by the version's stamp). The last value
-    says whether the record is rated already when ``check_rated`` and the statement could tell,
-    else None."""
+def _resolve(session: Session, connection: Connection, event: UsageEvent, *, locked: bool = False
+             ) -> tuple[str | None, _Resolved | None, bool]:
+    """Line, account, tariff version, zone, band and rate of one record, with its balance and
+    buckets (locked with ``locked``): one statement (the compiled tariff comes from the process
+    cache, keyed by the version's stamp). The last value says whether the record is rated already."""
     reason = lookup.check_event(event)
-    if reason:
-        return reason, None, None
-    reason, line, account, version, rated = lookup.line_account_version(
-        session, event.msisdn, event.started_at, usage_id=event.usage_id if check_rated else None)
-    if reason:
-        return reason, None, rated
-    tariff = compile_version(session, version)
-    if tariff.currency != account.currency:
-        return "currency_mismatch", None, rated
+    if reason:  # not even a valid moment to look the line up at
+        return reason, None, bool(event.usage_id and rated_usage_ids(session, [event.usage_id]))
+    seen = snapshot.read(connection, msisdn=event.msisdn, at=event.started_at, service=event.service,
+                         usage_id=event.usage_id or snapshot.NO_RECORD, locked=locked)
+    if seen.reason:
+        return seen.reason, None, seen.rated
+    tariff = compile_version(session, seen.version)
+    if tariff.currency != seen.account.currency:
+        return "currency_mismatch", None, seen.rated
     incoming = event.direction == "in" and not event.roaming
     zone = tariff.zone_for(roaming=event.roaming, visited_network=event.visited_network,
                            other_party=event.other_party, service=event.service)
@@ -75,10 +78,11 @@ def _resolve(session: Session, event: UsageEvent, *, check_rated: bool = False
     rate = tariff.rate_for(event.service, zone, band)
     if not incoming:
         if zone == NO_MATCH:
-            return lookup.UNKNOWN_DESTINATION, None, rated
+            return lookup.UNKNOWN_DESTINATION, None, seen.rated
         if rate == NO_RATE:
-            return lookup.NO_RATE, None, rated
-    return None, _Resolved(line, account, tariff, zone, band, NO_RATE if incoming else rate, incoming), rated
+            return lookup.NO_RATE, None, seen.rated
+    return None, _Resolved(seen.line, seen.account, tariff, zone, band, NO_RATE if incoming else rate, incoming,
+                           seen), seen.rated
 
 
 def _balance(session: Session, account: lookup.Account, *, lock: bool = False) -> BalanceRow:
@@ -95,18 +99,17 @@ def authorize(session: Session, clock: Clock, *, msisdn: str, service: str, requ
     """How many of ``requested`` units the line can pay for now, from buckets and balance.
 
     Nothing is reserved: the network asks again for the next slice, and ``debit`` charges
-    what was used. Postpaid lines are granted what they ask.
+    what was used. Postpaid lines are granted what they ask. One statement.
     """
     probe = UsageEvent(usage_id=0, msisdn=msisdn, service=service, direction="out", started_at=at or clock.now(),
                        other_party=other_party, roaming=roaming, visited_network=visited_network)
-    reason, found, _ = _resolve(session, probe)
+    reason, found, _ = _resolve(session, session.connection(), probe)
     if reason:
         return Authorization(0, reason)
     tariff = found.tariff
     zone, band = tariff.zone_codes[found.zone], tariff.bands.codes[found.band] if found.band != NO_BAND else None
     kind = tariff.zone_kinds[found.zone]
-    states = load_bucket_states(session, [found.line.id], lock=False).get((found.line.id, service), [])
-    in_buckets = sum(s.remaining for s in states if s.covers(probe.started_at, kind))
+    in_buckets = sum(s.remaining for s in found.snapshot.buckets if s.covers(probe.started_at, kind))
     if found.account.payment_type == "postpaid":
         return Authorization(requested, None, zone, band, min(in_buckets, requested))
     balance = found.account.balance
@@ -130,54 +133,50 @@ def authorize(session: Session, clock: Clock, *, msisdn: str, service: str, requ
 
 def debit(session: Session, clock: Clock, events: EventBus, event: UsageEvent, *, source: str = "realtime",
           overdraft_limit: Decimal = Decimal(0), low_balance: Decimal = LOW_BALANCE,
-          run: RatingRun | None = None) -> tuple[Outcome, RatedUsage | None]:
+          run: RatingRun | None = None) -> tuple[Outcome, postings.RatedRecord | None]:
     """Rate and charge one record now; writes in the session's transaction, never commits.
 
-    Returns the outcome and, when rated, the rated record as written: a detached object (the
-    row goes in with a Core INSERT; ``session.get(RatedUsage, rated.id)`` loads it if needed).
+    Two statements on PostgreSQL: one reads the record's line, tariff version, balance and
+    buckets and takes their row locks (``snapshot.read``), one writes everything
+    (``postings.write``). Returns the outcome and, when rated, the rated record as written, as
+    plain values (``session.get(RatedUsage, rated.id)`` loads the ORM object if needed).
     """
-    reason, found, rated = _resolve(session, event, check_rated=True)
-    if rated is None:  # the joined statement could not tell (no line, or an invalid record)
-        rated = bool(rated_usage_ids(session, [event.usage_id]))
+    connection = session.connection()
+    reason, found, rated = _resolve(session, connection, event, locked=True)
     if rated:
         return Outcome(DUPLICATE), None
     run_id = run.id if run is not None else _realtime_run_id(session, clock, source)
+    now = clock.now()
     if reason:
         session.add(RatingError(usage_id=event.usage_id, run_id=run_id, reason=reason,
                                 message=_MESSAGES.get(reason, reason), msisdn=event.msisdn[:32],
                                 started_at=event.started_at, usage=lookup.event_json(event), status="open",
-                                created_at=clock.now()))
+                                created_at=now))
         session.flush()
         return Outcome(ERROR, reason), None
     tariff, account, line = found.tariff, found.account, found.line
     quantity = lookup.quantity_of(event)
     billed = 0 if found.incoming else tariff.billed_units(found.rate, quantity)
-    states = load_bucket_states(session, [line.id]) if billed else {}
-    taken = draw(states.get((line.id, event.service)), event.started_at, tariff.zone_kinds[found.zone], billed) \
-        if billed else []
+    states = found.snapshot.buckets
+    taken = draw(states, event.started_at, tariff.zone_kinds[found.zone], billed) if billed else []
     from_buckets = sum(units for _, units in taken)
     amount = tariff.price(found.rate, billed - from_buckets) if billed else Decimal(0).scaleb(-tariff.minor)
     debited = postpaid = Decimal(0)
-    charge_id = None
+    balance = planned = charge = None
+    before = after = None
+    reference = f"usage:{event.usage_id}"
     if account.payment_type == "prepaid" and amount > 0:
-        balance = _balance(session, account, lock=True)
-        before = balance.amount
+        balance = found.snapshot.balance or _balance(session, account, lock=True)
+        before = after = balance.amount
         debited = max(Decimal(0), min(amount, before + overdraft_limit))
         if debited > 0:
-            debit_balance_row(session, clock, events, balance=balance, account_state=account.state,
-                              customer_id=account.customer_id, amount=debited, reason="usage",
-                              reference=f"usage:{event.usage_id}", allow_negative=True)
-        if before >= low_balance > balance.amount:
-            events.publish("balance.low", account_id=account.id, customer_id=account.customer_id,
-                           balance=balance.amount, threshold=low_balance, currency=balance.currency)
+            planned = plan_debit(balance, account_state=account.state, amount=debited, reason="usage",
+                                 reference=reference, allow_negative=True)
+            after = planned.new_amount
     elif amount > 0:
         postpaid = amount
-        charge_id = add_charge(session, clock, events, account=session.get(BillingAccount, account.id), kind="usage",
-                               amount=amount, description=f"{event.service} usage of {line.msisdn}",
-                               subscription_id=line.id, reference=f"usage:{event.usage_id}",
-                               period_start=event.started_at, period_end=event.started_at).id
-    save_bucket_states(session, clock, events, [s for group in states.values() for s in group],
-                       {line.id: line.msisdn})
+        charge = postings.UsageCharge.of(account, subscription_id=line.id, amount=amount, reference=reference,
+                                         description=f"{event.service} usage of {line.msisdn}", at=event.started_at)
     shortfall = amount - debited if account.payment_type == "prepaid" else Decimal(0)
     values = dict(zip(RATED_COLUMNS, (
         event.usage_id, run_id, line.id, account.id, event.msisdn, event.service, event.direction, event.started_at,
@@ -185,17 +184,25 @@ def debit(session: Session, clock: Clock, events: EventBus, event: UsageEvent, *
         tariff.rates[found.rate].id if found.rate != NO_RATE else None,
         INCOMING if found.incoming else tariff.zone_codes[found.zone],
         tariff.bands.codes[found.band] if found.band != NO_BAND else None, tariff.currency, amount, debited,
-        postpaid, shortfall, "insufficient_balance" if shortfall else None, taken, charge_id, "rated", clock.now()),
+        postpaid, shortfall, "insufficient_balance" if shortfall else None, taken, None, "rated", now),
         strict=True))
-    # A Core INSERT: the unit of work's flush machinery cost more than the rest of the debit.
-    values["id"] = session.execute(_insert_rated(), values).scalar_one()
-    # What was written, as a detached object for the caller to read (not in the session).
-    return Outcome(RATED), RatedUsage(**values)
-
-
-@functools.cache
-def _insert_rated() -> sa.Insert:
-    return sa.insert(RatedUsage.__table__).returning(RatedUsage.__table__.c.id)
+    changed = [s for s in states if s.remaining != s.start_remaining]
+    written = postings.write(session, connection, now=now, rated=values, balance=balance, planned=planned,
+                             buckets=changed, charge=charge)
+    # The events, in the order the general path publishes them: money, then buckets.
+    if planned is not None:
+        debit_written(session, events, balance, planned, customer_id=account.customer_id, entry_id=written.entry_id)
+    if before is not None and before >= low_balance > after:
+        events.publish("balance.low", account_id=account.id, customer_id=account.customer_id,
+                       balance=after, threshold=low_balance, currency=balance.currency)
+    if charge is not None:
+        events.publish("charge.added", charge_id=written.charge_id, account_id=account.id, amount=charge.amount,
+                       currency=charge.currency, kind=postings.USAGE, reference=reference)
+    for state in changed:
+        publish_thresholds(events, state, line.msisdn)
+        state.start_remaining = state.remaining
+    values["charge_id"] = written.charge_id
+    return Outcome(RATED), postings.RatedRecord(id=written.rated_id, **values)
 
 
 def _realtime_run_id(session: Session, clock: Clock, source: str) -> int:

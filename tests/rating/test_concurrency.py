@@ -68,3 +68,39 @@ def test_parallel_batches_share_one_bucket_without_losing_units(postgres_only, a
     assert sum(r.bucket_units for r in rows) == 100
     assert sum(r.balance_debited for r in rows) == Decimal("50.00")
     assert session.scalar(sa.select(Balance.amount)) == Decimal("950.00")
+
+
+def test_parallel_realtime_and_batch_share_a_bucket_and_a_balance(postgres_only, app, session, clock, events,
+                                                                  operator):
+    """Real-time debits lock the line's buckets and then its balance in one statement, in the
+    order batch rating locks them: run side by side they neither lose units nor deadlock."""
+    line = operator.line(balance="1000")
+    operator.bucket(line, "voice", 50 * 60)  # 50 of the 120 minutes below
+    session.commit()
+    calls = [operator.usage(line, seconds=60, at=clock.now() + dt.timedelta(seconds=k)) for k in range(120)]
+    singles, batches = calls[:60], [calls[60 + 15 * k:75 + 15 * k] for k in range(4)]
+
+    def one(event):
+        with app.app_context():
+            outcome, _ = debit(db.session, clock, events, event)
+            db.session.commit()
+            return outcome.status
+
+    def many(batch):
+        with app.app_context():
+            summary = rate_usage(db.session, clock, events, batch)
+            db.session.commit()
+            return summary.rated
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = pool.map(one, singles)
+        rated = pool.map(many, batches)
+        statuses, rated = list(statuses), list(rated)
+    assert statuses == ["rated"] * 60 and rated == [15] * 4
+    session.expire_all()
+    rows = list(session.scalars(sa.select(RatedUsage)))
+    assert sum(r.bucket_units for r in rows) == 50 * 60
+    # 70 minutes off-net at 4.30 from the balance: 301.00.
+    assert sum(r.balance_debited for r in rows) == Decimal("301.00")
+    assert session.scalar(sa.select(Balance.amount)) == Decimal("699.00")
+    assert session.scalar(sa.select(sa.func.sum(BalanceTransaction.amount))) == Decimal("699.00")

@@ -1,20 +1,26 @@
 """The fast paths of rating give what the general paths give on the same input.
 
-The real-time path resolves a record in one joined statement and writes with Core statements;
+The real-time path reads a record's line, tariff, balance and buckets in one joined statement
+(``snapshot.read``) and writes with Core statements, on PostgreSQL all in one (``postings``);
 batch looks up rated ids by range and converts bulk rows column by column. Each is held here
 to the slower path it replaced.
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import astuple
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
-from billing.balances import balance_of, balance_row, debit_balance, debit_balance_row
-from billing.models import BalanceTransaction, BillingAccount
-from billing.rating import authorize, debit, lookup, rate_usage
-from billing.rating.runs import _rated_ids_statement, rated_usage_ids
+from billing.balances import balance_of, balance_row, debit_balance, debit_balance_row, plan_debit
+from billing.charges import add_charge
+from billing.models import Balance, BalanceTransaction, BillingAccount, Bucket, Charge
+from billing.rating import authorize, debit, lookup, postings, rate_usage, snapshot
+from billing.rating.allowance import draw, load_bucket_states
+from billing.rating.models import RatedUsage
+from billing.rating.runs import _rated_ids_statement, rated_usage_ids, start_run
 from billing.subscriptions import TERMINATED
 from catalog.offerings import create_offering
 from catalog.tariffs import service as tariffs
@@ -38,6 +44,7 @@ def test_one_statement_resolution_equals_the_batch_lookups(session, clock, event
     change = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
     new = tariffs.add_version(session, clock, operator.tariff, effective_from=change)
     recycled = operator.line(balance="5")
+    operator.bucket(recycled, "voice", 120)
     recycled.terminated_at = clock.now() + dt.timedelta(days=1)
     recycled.status = TERMINATED
     session.flush()
@@ -52,14 +59,28 @@ def test_one_statement_resolution_equals_the_batch_lookups(session, clock, event
     session.flush()
     moments = [clock.now() - dt.timedelta(days=400), clock.now(), change - dt.timedelta(seconds=1), change,
                clock.now() + dt.timedelta(days=1, hours=1), clock.now() + dt.timedelta(days=3)]
-    for msisdn in (recycled.msisdn, untariffed.msisdn, closed.msisdn, "+254700000001"):
-        for at in moments:
-            reason, line, account, version, _ = lookup.line_account_version(session, msisdn, at)
-            slow_reason, slow_line, slow_version = _slow_resolution(session, msisdn, at)
-            assert (reason, line, version.id if version else None) == (slow_reason, slow_line, slow_version), \
-                (msisdn, at)
-    reason, _, account, version, _ = lookup.line_account_version(session, recycled.msisdn, change)
-    assert reason is None and version.id == new.id and account.balance == Decimal("5")
+    operator.bucket(later, "voice", 600)
+    operator.bucket(later, "voice", 300, scope="national", days=5)
+    operator.bucket(later, "sms", 10)
+    session.flush()
+    connection = session.connection()
+    for locked in (False, True):
+        for msisdn in (recycled.msisdn, untariffed.msisdn, closed.msisdn, "+254700000001"):
+            for at in moments:
+                for service in ("voice", "sms", "data"):
+                    seen = snapshot.read(connection, msisdn=msisdn, at=at, service=service, locked=locked)
+                    slow_reason, slow_line, slow_version = _slow_resolution(session, msisdn, at)
+                    assert (seen.reason, seen.line, seen.version.id if seen.version else None) == \
+                        (slow_reason, slow_line, slow_version), (msisdn, at, locked)
+                    if seen.line is None or seen.reason == lookup.ACCOUNT_CLOSED:
+                        continue
+                    states = load_bucket_states(session, [seen.line.id], lock=False).get((seen.line.id, service), [])
+                    assert [astuple(b) for b in seen.buckets] == [astuple(b) for b in states]
+                    row = balance_row(session, seen.line.account_id)
+                    assert seen.balance == row and seen.account.balance == (row.amount if row else None)
+    seen = snapshot.read(connection, msisdn=recycled.msisdn, at=change, service="voice", locked=True)
+    assert seen.reason is None and seen.version.id == new.id and seen.account.balance == Decimal("5")
+    assert [b.remaining for b in seen.buckets] == [120]
 
 
 def test_core_debit_equals_the_orm_debit(session, clock, events, operator):
@@ -107,9 +128,10 @@ def test_rated_ids_by_range_equal_rated_ids_by_list(session, clock, events, oper
         assert rated_usage_ids(session, asked) == by_list
     for record in [*usage[:6], operator.usage(line, seconds=10)]:
         asked = [record.usage_id]
-        joined = lookup.line_account_version(session, line.msisdn, record.started_at, usage_id=record.usage_id)[4]
-        assert joined is (record.usage_id in rated_usage_ids(session, asked))
-    assert lookup.line_account_version(session, "+254700000001", clock.now(), usage_id=1)[4] is None
+        for msisdn in (line.msisdn, "+254700000001"):  # known whether or not a line has the number
+            joined = snapshot.read(session.connection(), msisdn=msisdn, at=record.started_at, service="voice",
+                                   usage_id=record.usage_id).rated
+            assert joined is (record.usage_id in rated_usage_ids(session, asked))
 
 
 def test_column_conversion_equals_value_by_value(session):
@@ -128,3 +150,77 @@ def test_column_conversion_equals_value_by_value(session):
         got = _converted(column, processor)
         assert [str(v) if v is not None else None for v in got] == \
             [str(v) if v is not None else None for v in expected]
+
+
+def test_a_real_time_postpaid_charge_equals_add_charge(session, clock, events, operator):
+    line = operator.line("postpaid")
+    _, rated = debit(session, clock, events, operator.usage(line, seconds=61))
+    account = session.get(BillingAccount, line.billing_account_id)
+    reference = f"usage:{rated.usage_id}"
+    general = add_charge(session, clock, events, account=account, kind="usage", amount=rated.amount,
+                         description=f"voice usage of {line.msisdn}", subscription_id=line.id, reference=reference,
+                         period_start=rated.started_at, period_end=rated.started_at)
+    fast = session.get(Charge, rated.charge_id)
+    columns = [c.name for c in Charge.__table__.c if c.name != "id"]
+    assert rated.postpaid_charged == Decimal("4.37")
+    assert [getattr(fast, c) for c in columns] == [getattr(general, c) for c in columns]
+    fast_event, general_event = events.named("charge.added")[-2:]
+    assert fast_event.payload["charge_id"] == fast.id
+    assert {k: v for k, v in fast_event.payload.items() if k != "charge_id"} == \
+        {k: v for k, v in general_event.payload.items() if k != "charge_id"}
+
+
+def test_one_statement_write_equals_one_statement_each(session, clock, events, operator):
+    """PostgreSQL writes a debit in one statement of ``WITH`` parts; the same rows as one by one."""
+    if session.connection().dialect.name != "postgresql":
+        pytest.skip("SQLite cannot modify data in a WITH: it always writes one by one")
+    lines = []
+    for payment_type, balance in (("prepaid", "10"), ("prepaid", "10"), ("postpaid", "0"), ("postpaid", "0")):
+        line = operator.line(payment_type, balance=balance)
+        operator.bucket(line, "voice", 90)
+        operator.bucket(line, "voice", 30, scope="national", days=3)
+        lines.append(line)
+    run = start_run(session, clock, "realtime", "test")
+    connection = session.connection()
+    for index, (line, one_statement) in enumerate(zip(lines, (True, False, True, False), strict=True)):
+        seen = snapshot.read(connection, msisdn=line.msisdn, at=clock.now(), service="voice", locked=True)
+        taken = draw(seen.buckets, clock.now(), "offnet", 180)
+        changed = [s for s in seen.buckets if s.remaining != s.start_remaining]
+        amount = Decimal("4.30")
+        planned = charge = None
+        if seen.account.payment_type == "prepaid":
+            planned = plan_debit(seen.balance, account_state="Active", amount=amount, reason="usage",
+                                 reference="usage:7", allow_negative=True)
+        else:
+            charge = postings.UsageCharge.of(seen.account, subscription_id=line.id, description="voice usage",
+                                             amount=amount, reference="usage:7", at=clock.now())
+        rated = {"usage_id": 1000 + index, "run_id": run.id, "subscription_id": line.id,
+                 "billing_account_id": line.billing_account_id, "msisdn": line.msisdn, "service": "voice",
+                 "direction": "out", "started_at": clock.now(), "other_party": "+254733000111", "roaming": False,
+                 "visited_network": None, "quantity": 180, "billed_units": 180, "bucket_units": 120,
+                 "tariff_version_id": None, "rate_id": None, "zone": "offnet", "band": "peak", "currency": "KES",
+                 "amount": amount, "balance_debited": amount if planned else Decimal(0),
+                 "postpaid_charged": Decimal(0) if planned else amount, "shortfall": Decimal(0), "flag": None,
+                 "buckets": taken, "status": "rated", "created_at": clock.now()}
+        postings.write(session, connection, now=clock.now(), rated=rated, balance=seen.balance, planned=planned,
+                       buckets=changed, charge=charge, one_statement=one_statement)
+    session.expire_all()
+
+    def written(line) -> tuple:
+        record = session.scalar(sa.select(RatedUsage).where(RatedUsage.subscription_id == line.id))
+        skip = {"id", "usage_id", "subscription_id", "billing_account_id", "msisdn", "buckets", "charge_id"}
+        charge = session.get(Charge, record.charge_id) if record.charge_id else None
+        log = session.scalars(sa.select(BalanceTransaction).join(Balance)
+                              .where(Balance.billing_account_id == line.billing_account_id)
+                              .order_by(BalanceTransaction.id)).all()
+        return ({c.name: getattr(record, c.name) for c in RatedUsage.__table__.c if c.name not in skip},
+                [units for _, units in record.buckets],
+                session.scalars(sa.select(Bucket.remaining).where(Bucket.subscription_id == line.id)
+                                .order_by(Bucket.id)).all(),
+                session.scalar(sa.select(Balance.amount).where(Balance.billing_account_id == line.billing_account_id)),
+                [(e.amount, e.balance_after, e.reason, e.reference, e.created_at) for e in log],
+                (charge.amount, charge.kind, charge.description, charge.status, charge.reference) if charge else None)
+
+    assert written(lines[0]) == written(lines[1])
+    assert written(lines[2]) == written(lines[3])
+    assert written(lines[0])[1:4] == ([30, 90], [0, 0], Decimal("5.70"))
