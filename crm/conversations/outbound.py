@@ -20,6 +20,7 @@ from crm.conversations.models import Interaction
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 200
+_QUEUE = sa.insert(Interaction.__table__)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,17 @@ class OutboundRegistry:
         session.info["outbox"] = True  # tells whoever owns the transaction there is mail to send
         return record_outbound(session, clock, channel=channel, address=address, text=text,
                                customer_id=customer_id, purpose=purpose, status="queued")
+
+    def enqueue(self, session: Session, clock: Clock, *, channel: str, address: str, text: str,
+                customer_id: int | None = None, purpose: str = "notification") -> None:
+        """``queue`` as one Core INSERT, for callers that need no entity back: notifications
+        raised inside rating's real-time debit, where every statement is on a caller's clock."""
+        session.info["outbox"] = True
+        now = clock.now()
+        session.execute(_QUEUE, {"conversation_id": None, "customer_id": customer_id, "channel": channel,
+                                 "direction": "out", "address": address, "text": text, "purpose": purpose,
+                                 "status": "queued", "provider_ref": None, "error": None, "raw": None,
+                                 "occurred_at": now, "status_changed_at": now})
 
     def deliver(self, session: Session, clock: Clock, message: Interaction) -> Interaction:
         """Send one queued message now through its channel's sender and record the outcome."""

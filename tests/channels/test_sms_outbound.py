@@ -2,6 +2,8 @@
 the CRM turning events into messages on the customer's channel."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 import sqlalchemy as sa
 
@@ -143,3 +145,32 @@ def test_the_notifications_command_sends_what_is_left_queued(app, session, event
     again = app.test_cli_runner().invoke(args=["notifications", "send"])
     assert again.exit_code == 0 and "0 message(s) sent" in again.output
     assert len(fake_twilio.messages) == 2
+
+
+@pytest.mark.parametrize("own, partys, expected", [
+    ([("+254711000001", False), ("+254711000002", True)], [("+254722000001", True)], "+254711000002"),
+    ([("+254711000001", False), ("+254711000002", False)], [], "+254711000001"),
+    ([], [("+254722000001", False), ("+254722000002", True)], "+254722000002"),
+    ([], [], None),
+])
+def test_a_notice_goes_to_the_number_the_contact_rules_pick(session, clock, events, own, partys, expected):
+    """The one-statement read of the recipient picks what ``crm.contacts.preferred_medium`` picks:
+    the customer's own mobile numbers first, then its party's; the preferred one, else the first."""
+    from crm.contacts import ContactDetails, preferred_medium
+    from crm.customers import create_customer
+    from crm.parties import create_individual
+
+    def media(numbers):
+        return [ContactDetails(medium_type="mobile", phone_number=n, preferred=p) for n, p in numbers]
+
+    party = create_individual(session, clock, default_region="KE", given_name="Amina", family_name="Otieno",
+                              contact_media=media(partys))
+    customer = create_customer(session, clock, party=party, contact_media=media(own), default_region="KE")
+    session.commit()
+    medium = preferred_medium(customer, "mobile") or preferred_medium(customer.party, "mobile")
+    assert (medium.phone_number if medium else None) == expected
+
+    events.publish("balance.low", account_id=1, customer_id=customer.id, balance=Decimal("3"),
+                   threshold=Decimal("20"), currency="KES")
+    sent = session.scalars(sa.select(Interaction.address).where(Interaction.purpose == "notification")).all()
+    assert sent == ([expected] if expected else [])
