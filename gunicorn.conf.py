@@ -11,6 +11,3 @@ workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 2)))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "30"))
-# Each worker touches its heartbeat file on every turn of its event loop; on a disk-backed /tmp
-# (an overlay file system in containers) that syscall costs more than serving a small request.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
