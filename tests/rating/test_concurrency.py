@@ -26,21 +26,7 @@ def test_parallel_realtime_and_batch_debits_add_up_exactly(postgres_only, app, s
     calls = [operator.usage(line, seconds=60, at=clock.now() + dt.timedelta(seconds=k)) for k in range(160)]
     singles, batches = calls[:80], [calls[80 + 20 * k:100 + 20 * k] for k in range(4)]
 
-    def one(event):
-        with app.app_context():
-            outcome, _ = debit(db.session, clock, events, event)
-            db.session.commit()
-            return outcome.status
-
-    def many(batch):
-        with app.app_context():
-            summary = rate_usage(db.session, clock, events, batch)
-            db.session.commit()
-            return summary.rated
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        statuses = list(pool.map(one, singles))
-        rated = list(pool.map(many, batches))
+    statuses, rated = _side_by_side(app, clock, events, singles, batches)
     assert statuses == ["rated"] * 80 and rated == [20] * 4
     session.expire_all()
     # 160 minutes off-net at 4.30: 688.00 taken from 1000.00, every debit in the log.
@@ -80,6 +66,20 @@ def test_parallel_realtime_and_batch_share_a_bucket_and_a_balance(postgres_only,
     calls = [operator.usage(line, seconds=60, at=clock.now() + dt.timedelta(seconds=k)) for k in range(120)]
     singles, batches = calls[:60], [calls[60 + 15 * k:75 + 15 * k] for k in range(4)]
 
+    statuses, rated = _side_by_side(app, clock, events, singles, batches)
+    assert statuses == ["rated"] * 60 and rated == [15] * 4
+    session.expire_all()
+    rows = list(session.scalars(sa.select(RatedUsage)))
+    assert sum(r.bucket_units for r in rows) == 50 * 60
+    # 70 minutes off-net at 4.30 from the balance: 301.00.
+    assert sum(r.balance_debited for r in rows) == Decimal("301.00")
+    assert session.scalar(sa.select(Balance.amount)) == Decimal("699.00")
+    assert session.scalar(sa.select(sa.func.sum(BalanceTransaction.amount))) == Decimal("699.00")
+
+
+def _side_by_side(app, clock, events, singles, batches) -> tuple[list[str], list[int]]:
+    """Real-time debits of ``singles`` and batch ratings of ``batches``, all at once on 8 threads,
+    each in its own session; returns the debits' statuses and each batch's rated count."""
     def one(event):
         with app.app_context():
             outcome, _ = debit(db.session, clock, events, event)
@@ -95,12 +95,4 @@ def test_parallel_realtime_and_batch_share_a_bucket_and_a_balance(postgres_only,
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = pool.map(one, singles)
         rated = pool.map(many, batches)
-        statuses, rated = list(statuses), list(rated)
-    assert statuses == ["rated"] * 60 and rated == [15] * 4
-    session.expire_all()
-    rows = list(session.scalars(sa.select(RatedUsage)))
-    assert sum(r.bucket_units for r in rows) == 50 * 60
-    # 70 minutes off-net at 4.30 from the balance: 301.00.
-    assert sum(r.balance_debited for r in rows) == Decimal("301.00")
-    assert session.scalar(sa.select(Balance.amount)) == Decimal("699.00")
-    assert session.scalar(sa.select(sa.func.sum(BalanceTransaction.amount))) == Decimal("699.00")
+        return list(statuses), list(rated)
