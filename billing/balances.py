@@ -122,7 +122,7 @@ def _balance_row_statement(lock: bool) -> sa.Select:
 
 
 @functools.cache
-def _debit_statements() -> tuple[sa.Update, sa.Insert]:
+def debit_statements() -> tuple[sa.Update, sa.Insert]:
     balance, log = Balance.__table__, BalanceTransaction.__table__
     return (sa.update(balance).where(balance.c.id == sa.bindparam("balance_id"))
             .values(amount=sa.bindparam("new_amount"), updated_at=sa.bindparam("now")),
@@ -183,7 +183,7 @@ def debit_balance_row(session: Session, clock: Clock, events: EventBus, *, balan
     planned = plan_debit(balance, account_state=account_state, amount=amount, reason=reason, reference=reference,
                          rounding=rounding, allow_negative=allow_negative)
     now = clock.now()
-    update, insert = _debit_statements()
+    update, insert = debit_statements()
     session.execute(update, {"balance_id": balance.id, "new_amount": planned.new_amount, "now": now})
     entry_id = session.execute(insert, {"balance_id": balance.id, "amount": planned.signed,
                                         "balance_after": planned.new_amount, "reason": planned.reason,

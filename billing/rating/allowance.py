@@ -59,7 +59,7 @@ def _bucket_statement(lock: bool) -> sa.Select:
 
 
 @functools.cache
-def _save_statement() -> sa.Update:
+def bucket_save_statement() -> sa.Update:
     table = Bucket.__table__
     return (sa.update(table).where(table.c.id == sa.bindparam("bucket_id"))
             .values(remaining=sa.bindparam("remaining"), updated_at=sa.bindparam("now")))
@@ -104,7 +104,8 @@ def save_bucket_states(session: Session, clock: Clock, events: EventBus, states:
     if not changed:
         return
     now = clock.now()
-    session.execute(_save_statement(), [{"bucket_id": s.id, "remaining": s.remaining, "now": now} for s in changed])
+    session.execute(bucket_save_statement(),
+                    [{"bucket_id": s.id, "remaining": s.remaining, "now": now} for s in changed])
     # The bulk update bypasses objects already in the session; make them reload.
     for state in changed:
         loaded = session.identity_map.get(identity_key(Bucket, state.id))

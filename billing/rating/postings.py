@@ -21,9 +21,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from billing.balances import BalanceRow, PlannedDebit, _debit_statements
+from billing.balances import BalanceRow, PlannedDebit, debit_statements
 from billing.models import Balance, BalanceTransaction, Bucket, Charge
-from billing.rating.allowance import BucketState, _save_statement
+from billing.rating.allowance import BucketState, bucket_save_statement
 from billing.rating.batch import RATED_COLUMNS
 from billing.rating.lookup import Account
 from billing.rating.models import RatedUsage
@@ -153,13 +153,13 @@ def write(session: Session, connection: Connection, *, now: dt.datetime, rated: 
 def _one_by_one(connection, now, params, balance, planned, buckets, charge) -> Written:
     entry_id = charge_id = None
     if planned is not None:
-        update, insert = _debit_statements()
+        update, insert = debit_statements()
         connection.execute(update, {"balance_id": balance.id, "new_amount": planned.new_amount, "now": now})
         entry_id = connection.execute(insert, {
             "balance_id": balance.id, "amount": planned.signed, "balance_after": planned.new_amount,
             "reason": planned.reason, "reference": planned.reference, "created_at": now}).scalar_one()
     if buckets:
-        connection.execute(_save_statement(), [{"bucket_id": s.id, "remaining": s.remaining, "now": now}
+        connection.execute(bucket_save_statement(), [{"bucket_id": s.id, "remaining": s.remaining, "now": now}
                                                for s in buckets])
     if charge is not None:
         charge_id = connection.execute(_charge_insert_cached(), charge.values(now)).scalar_one()
