@@ -3,13 +3,16 @@
     .venv/bin/python -m bench.ussd_latency                 # PostgreSQL at 127.0.0.1, 500 hops/s for 20 s
     .venv/bin/python -m bench.ussd_latency --database-url sqlite:////tmp/bench.sqlite3 --record
 
-Builds a database of the demo operator (200 customers), serves ``wsgi:app`` with gunicorn, and
-drives an open-loop load: sessions start on a fixed schedule (no coordinated omission: a hop's
-latency counts from when it was due), each dialling ``*123#`` and then choosing "Balance &
+Builds a database of the demo operator (200 customers) with a week of past USSD sessions
+(``--history``, then ``ANALYZE``: the tables and plans of a running operator), serves ``wsgi:app``
+with gunicorn (4 gthread workers x 2 threads unless told otherwise), and drives an open-loop
+load: sessions start on a fixed schedule (no coordinated omission: a hop's latency counts from
+when it was due), each dialling ``*123#`` and then choosing "Balance &
 bundles", so every second hop reads the balance and buckets and both write the conversation
 and its interactions. ``/healthz`` at the same rate is the baseline of the server and client
 alone. Prints p50/p90/p99/max, errors and the ratio to the baseline, and per request the CPU
-the server spent (all gunicorn processes, from ``/proc``) and the generator's own CPU (it shares
+the server spent (all gunicorn processes, from ``/proc``), the database's (every PostgreSQL
+process, so other clients of the same server count too) and the generator's own CPU (it shares
 the cores); ``--record`` appends the figures to ``bench/RESULTS.md``. Goal: p99 under 50 ms at
 500 hops/s with no errors.
 """
