@@ -26,7 +26,6 @@ Rating is not included (it has its own benchmark): the sink only records distrib
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -35,7 +34,6 @@ import platform
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
 
 import sqlalchemy as sa
 
@@ -43,7 +41,7 @@ from core.clock import SystemClock
 from core.db import db
 from core.events import EventBus
 from core.settings import Settings
-from devtools.scratch_db import scratch_postgres, scratch_sqlite
+from devtools.scratch_db import bench_database
 from gateway import create_app
 from mediation.bulk import USAGE_COLUMNS, BulkWriter, usage_rows_pg, usage_rows_sqlite
 from mediation.generate import generate
@@ -53,20 +51,13 @@ from mediation.records import Usage
 from mediation.service import process_path
 from mediation.sources import SourceConfig
 
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 FORMATS = ("asterisk-csv", "generic-csv", "3gpp-ber")
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
 
 
-@contextlib.contextmanager
-def database(kind: str) -> Iterator[str]:
-    """A throw-away database URL: a temp SQLite file, or a fresh database on ``BENCH_PG_URL``."""
-    if kind == "sqlite":
-        with scratch_sqlite() as url:
-            yield url
-        return
-    with scratch_postgres(os.environ.get("BENCH_PG_URL", PG_DEFAULT), f"bench_mediation_{os.getpid()}") as url:
-        yield url
+def database(kind: str):
+    """A throw-away database URL for this bench (see ``devtools.scratch_db.bench_database``)."""
+    return bench_database(kind, f"bench_mediation_{os.getpid()}")
 
 
 def _app(url: str):

@@ -2,12 +2,10 @@
 database), lines made through the real services, and generated usage."""
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import random
 import tempfile
-from collections.abc import Iterator
 from decimal import Decimal
 
 from billing.accounts import create_account
@@ -22,24 +20,17 @@ from core.db import db
 from core.events import EventBus
 from core.settings import Settings
 from crm.customers import create_customer
-from devtools.scratch_db import scratch_postgres, scratch_sqlite
+from devtools.scratch_db import bench_database
 from gateway import create_app
 from gateway.demo.tariffs import seed_holidays, standard_tariff
 
 START = dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)
 DESTINATIONS = ("+254722", "+254711", "+254733", "+254203", "+256772", "+447700", "+1415")
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
-@contextlib.contextmanager
-def database(kind: str) -> Iterator[str]:
-    """A throw-away database URL: a temp SQLite file, or a fresh database on ``BENCH_PG_URL``."""
-    if kind == "sqlite":
-        with scratch_sqlite() as url:
-            yield url
-        return
-    with scratch_postgres(os.environ.get("BENCH_PG_URL", PG_DEFAULT), f"bench_rating_{os.getpid()}") as url:
-        yield url
+def database(kind: str):
+    """A throw-away database URL for this bench (see ``devtools.scratch_db.bench_database``)."""
+    return bench_database(kind, f"bench_rating_{os.getpid()}")
 
 
 def make_app(url: str, clock: FixedClock):

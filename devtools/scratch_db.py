@@ -3,6 +3,7 @@ named by a URL (dropped afterwards, even if connections are still open), or a te
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 from collections.abc import Iterator
 
@@ -32,3 +33,18 @@ def scratch_postgres(base_url: str, name: str) -> Iterator[str]:
 def scratch_sqlite() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as folder:
         yield f"sqlite:///{folder}/scratch.sqlite3"
+
+
+BENCH_PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@contextlib.contextmanager
+def bench_database(kind: str, name: str) -> Iterator[str]:
+    """A benchmark's throw-away database: a temp SQLite file (``kind == "sqlite"``), or database
+    ``name`` beside the one ``BENCH_PG_URL`` names (default: the local server)."""
+    if kind == "sqlite":
+        with scratch_sqlite() as url:
+            yield url
+        return
+    with scratch_postgres(os.environ.get("BENCH_PG_URL", BENCH_PG_DEFAULT), name) as url:
+        yield url
