@@ -29,6 +29,7 @@ test: $(VENV)/.dev browser-deps node-deps
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m devtools.import_cycles
 
 ## Headless Chromium for the browser tests (Debian packages; needs root or sudo).
 browser-deps:

@@ -1,20 +1,16 @@
-"""Every customer channel this product speaks, and what a channel handler needs at run time.
+"""Every customer channel this product speaks, one entry per folder under ``channels/``.
 
-Like Zulip's list of integrations: one entry per folder under ``channels/``. The gateway
-registers each blueprint and each sender (``gateway/channels.py``); handlers reach the
-collaborators the gateway wired through ``collaborators()``, never through ``web``.
+Like Zulip's list of integrations. The gateway switches channels on by name from the
+``CHANNELS`` setting and registers each one's blueprint; senders are wired there too.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
-from core.clock import Clock
-from core.events import EventBus
-from core.settings import Settings
-from crm.conversations.outbound import OutboundRegistry
-from crm.conversations.service import SelfService
+from channels.sms.views import blueprint as sms_blueprint
+from channels.ussd.views import blueprint as ussd_blueprint
 
 
 @dataclass(frozen=True)
@@ -24,25 +20,7 @@ class Channel:
     blueprint: Blueprint
 
 
-def channels() -> list[Channel]:
-    """The channel adapters; imported here, on call, so importing the registry does no work."""
-    from channels.sms.views import blueprint as sms
-    from channels.ussd.views import blueprint as ussd
-
-    return [Channel("ussd", "USSD (Africa's Talking convention)", ussd),
-            Channel("sms", "SMS (Twilio webhook; Twilio REST or SMPP out)", sms)]
-
-
-@dataclass(frozen=True)
-class Collaborators:
-    clock: Clock
-    events: EventBus
-    settings: Settings
-    selfservice: SelfService
-    outbound: OutboundRegistry
-
-
-def collaborators() -> Collaborators:
-    ext = current_app.extensions
-    return Collaborators(ext["bss.clock"], ext["bss.events"], ext["bss.settings"], ext["bss.selfservice"],
-                         ext["bss.outbound"])
+CHANNELS: dict[str, Channel] = {channel.name: channel for channel in (
+    Channel("ussd", "USSD (Africa's Talking convention)", ussd_blueprint),
+    Channel("sms", "SMS (Twilio webhook; Twilio REST or SMPP out)", sms_blueprint),
+)}

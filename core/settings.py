@@ -41,6 +41,12 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "VOUCHER_SECRET": ("", "key of the HMAC that stores voucher PINs; required to make or redeem vouchers"),
     "PROVISIONING_URL": ("", "network provisioning gateway (JSON REST) orders call; unset, a simulator"),
     "PROVISIONING_TIMEOUT": ("10", "seconds to wait for the provisioning gateway before holding the order"),
+    "CHANNELS": ("ussd,sms", "customer channels switched on, comma-separated (each must be one this build has)"),
+    "SELFSERVICE_DIALOGS": ("", "self-service dialogs in menu order, comma-separated; unset, every dialog whose "
+                                "parts are wired"),
+    "MEDIATION_SINK": ("rating", "where mediation hands usage: rating (billing rates it) or none (kept distributed "
+                                 "for an outside rating engine)"),
+    "SMPP_POLL_SECONDS": ("1", "how often the SMPP link process looks for queued SMS to send"),
 }
 
 

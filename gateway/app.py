@@ -14,9 +14,10 @@ from core.clock import Clock, SystemClock
 from core.db import db
 from core.events import EventBus
 from core.settings import Settings
-from gateway.channels import wire_channels
 from gateway.cli import register_commands
 from gateway.config import flask_config
+from gateway.wiring.channels import wire_channels
+from gateway.wiring.mediation import check_sink
 from orders.provisioning import adapter_from_settings
 from web.api import register_api
 from web.api.errors import register_error_handlers
@@ -32,7 +33,9 @@ migrate = Migrate(directory=MIGRATIONS)
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
                events: EventBus | None = None, instance_path: str | None = None,
                config: dict | None = None) -> Flask:
-    """Build the app. Nothing connects to the database until a request or command needs it."""
+    """Build the app. Nothing connects to the database, or to any outside service, until a
+    request or command needs it; a configuration this build cannot honour raises
+    ``gateway.config.ConfigurationError`` here, before anything serves."""
     app = Flask("gateway", instance_path=instance_path or os.path.abspath("instance"),
                 root_path=os.path.dirname(os.path.abspath(__file__)))
     settings = settings or Settings.from_env(instance_path=app.instance_path)
@@ -58,6 +61,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     register_api(app)
     register_pages(app)
     wire_channels(app)
+    check_sink(app)
     register_commands(app)
     return app
 

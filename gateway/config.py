@@ -8,6 +8,19 @@ import tempfile
 from core.settings import Settings
 
 
+def load_env_file() -> str | None:
+    """Read ``.env`` from the working directory (or the nearest parent that has one) into the
+    environment, the way the ``flask`` command does: a variable already set wins. Every entry
+    point (``flask``, ``make run``, gunicorn, the Celery worker) calls this, so one file
+    configures them all. Returns the file's path, if there was one."""
+    import dotenv  # only entry points need it, and only once
+
+    path = dotenv.find_dotenv(usecwd=True)
+    if path:
+        dotenv.load_dotenv(path, override=False)
+    return path or None
+
+
 def secret_key(settings: Settings, instance_path: str) -> str:
     """``SECRET_KEY`` from the environment, else one generated once into the instance folder
     (never into the repository)."""
@@ -53,3 +66,30 @@ def flask_config(settings: Settings, instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
     }
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration asks for something this build cannot do: start-up stops with the reason."""
+
+
+def chosen(setting: str, raw: str, known: list[str] | tuple[str, ...], *, default: list[str] | tuple[str, ...]
+           ) -> list[str]:
+    """The names a comma-separated setting lists (``default`` when unset), each one checked
+    against ``known``; an unknown or repeated name fails start-up with the names there are."""
+    names = [name.strip().lower() for name in raw.split(",") if name.strip()] or list(default)
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise ConfigurationError(f"{setting}={raw!r}: no {', '.join(unknown)} here; "
+                                 f"choose from {', '.join(known)}")
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ConfigurationError(f"{setting}={raw!r} names {', '.join(repeated)} more than once")
+    return names
+
+
+def one_of(setting: str, raw: str, known: list[str] | tuple[str, ...]) -> str:
+    """A setting that takes one of ``known`` (case-insensitive); anything else fails start-up."""
+    value = raw.strip().lower()
+    if value not in known:
+        raise ConfigurationError(f"{setting}={raw!r}: choose one of {', '.join(known)}")
+    return value

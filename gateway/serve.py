@@ -1,7 +1,9 @@
-"""``make run``: migrate, seed the demo operator on first start, and serve on one process.
+"""``make run``: migrate, seed the demo operator on first start, and serve on one process,
+which also holds the long-lived links the configuration asks for (an SMSC bind).
 
 Production runs ``gunicorn wsgi:app`` behind a proxy instead, with ``flask db upgrade`` as a
-release step (the app factory itself never migrates).
+release step (the app factory itself never migrates) and each link in a process of its own
+(``flask --app wsgi channels smpp``).
 """
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from werkzeug.serving import run_simple
 
 from core.db import db
 from gateway.app import MIGRATIONS, create_app
+from gateway.config import load_env_file
 from gateway.demo import is_seeded, seed_demo
+from gateway.links import SmppService, needs_smpp
 from web.api.keys import create_api_key
 from web.context import clock, settings
 
@@ -33,9 +37,11 @@ def prepare(app) -> str | None:
 
 
 def main() -> None:
+    load_env_file()
     app = create_app()
     conf = app.extensions["bss.settings"]
     token = prepare(app)
+    links = [SmppService(app).start()] if needs_smpp(app) else []
     url = f"http://{conf.host}:{conf.port}"
     print(f"\nBSS is serving on {url}  (API docs: {url}/api/docs; Ctrl-C stops)")
     if token:
@@ -45,6 +51,9 @@ def main() -> None:
         run_simple(conf.host, conf.port, app, threaded=True, use_reloader=False, use_debugger=False)
     except KeyboardInterrupt:
         pass
+    finally:
+        for link in links:
+            link.stop()
     print("Stopped.")
 
 

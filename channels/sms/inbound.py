@@ -5,10 +5,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from channels.registry import Collaborators
+from channels.collaborators import Collaborators
 from core.msisdn import normalise
-from crm.conversations.keywords import text_message
 from crm.conversations.messages import Inbound, Reply
+from crm.selfservice.keywords import text_message
 
 
 def receive_sms(session: Session, wired: Collaborators, *, sender: str, text: str, provider_ref: str | None,

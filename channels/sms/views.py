@@ -8,13 +8,13 @@ from flask import Blueprint, Response, abort, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from channels.registry import collaborators
+from channels.collaborators import collaborators
 from channels.sms.inbound import receive_sms
 from channels.sms.twilio_sender import STATUS
 from core.db import db
 from core.errors import ValidationError
-from crm.conversations.i18n import translate
 from crm.conversations.interactions import update_delivery
+from crm.i18n.catalogs import translate
 
 log = logging.getLogger(__name__)
 

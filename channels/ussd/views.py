@@ -5,16 +5,16 @@ import logging
 
 from flask import Blueprint, Response, abort, request
 
-from channels.registry import collaborators
+from channels.collaborators import collaborators
 from channels.ussd.access import is_allowed
 from channels.ussd.protocol import LIMIT, read_hop, render
 from core.db import db
 from core.errors import ValidationError
-from crm.conversations.i18n import translate
 from crm.conversations.interactions import record_inbound
 from crm.conversations.messages import Inbound, Reply
-from crm.conversations.service import converse
 from crm.conversations.state import end_by_session
+from crm.i18n.catalogs import translate
+from crm.selfservice.service import converse
 
 log = logging.getLogger(__name__)
 

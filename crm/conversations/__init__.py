@@ -1,9 +1,9 @@
-"""The channel-neutral conversation engine: every channel feeds ``Inbound`` in and renders ``Reply``.
+"""Conversations and their interactions: the log every channel writes and agents will read.
 
-- ``messages``: ``Inbound`` and ``Reply``
+- ``messages``: ``Inbound`` and ``Reply``, what a channel hands the core and gets back
 - ``models``: conversations (state with timeouts) and interactions (every message in and out)
-- ``identify``: who is writing (the line and customer behind an MSISDN)
-- ``engine``: the declarative dialog engine; ``dialogs``: the self-service dialogs as data
-- ``locales``: message catalogs (English, Swahili)
-- ``outbound``: the registry channels plug their senders into; ``notifier``: events to messages
+- ``state``: find the open conversation of a message or start one; ``hop_writes``: a hop in one statement
+- ``identify``: who is writing (the line and customer behind an address)
+- ``interactions``: record messages and their delivery status; ``outbound``: the registry channels plug
+  their senders into, through which the CRM sends
 """

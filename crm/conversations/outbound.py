@@ -39,9 +39,17 @@ class Sender(Protocol):
 class OutboundRegistry:
     def __init__(self) -> None:
         self._senders: dict[str, Sender] = {}
+        self._elsewhere: set[str] = set()
 
     def register(self, channel: str, sender: Sender) -> None:
         self._senders[channel] = sender
+        self._elsewhere.discard(channel)
+
+    def send_elsewhere(self, channel: str) -> None:
+        """Messages of ``channel`` are sent by another process (the one holding an SMSC bind):
+        here they are only queued, and ``deliver`` leaves them queued for that process."""
+        self._senders.pop(channel, None)
+        self._elsewhere.add(channel)
 
     def sender(self, channel: str) -> Sender | None:
         return self._senders.get(channel)
@@ -70,6 +78,8 @@ class OutboundRegistry:
 
     def deliver(self, session: Session, clock: Clock, message: Interaction) -> Interaction:
         """Send one queued message now through its channel's sender and record the outcome."""
+        if message.channel in self._elsewhere:
+            return message
         sender = self._senders.get(message.channel)
         now = clock.now()
         if sender is None:
@@ -107,3 +117,16 @@ class OutboundRegistry:
         for message in queued:
             self.deliver(session, clock, message)
         return len(queued)
+
+    def dispatch_committed(self, engine: sa.Engine, clock: Clock) -> int:
+        """Send every committed queued message of the registered channels, batch by batch, each
+        batch in a session and transaction of its own (nothing a caller left uncommitted is
+        touched); returns how many were handed to their channel."""
+        total = 0
+        with Session(engine) as session:
+            while True:
+                sent = self.dispatch(session, clock)
+                session.commit()
+                total += sent
+                if sent < MAX_BATCH:
+                    return total

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from gateway.cli.apikeys import apikeys
+from gateway.cli.channels import channels
 from gateway.cli.demo import demo
 from gateway.cli.mediation import mediation
 from gateway.cli.notifications import notifications
@@ -14,5 +15,5 @@ from gateway.cli.vouchers import vouchers
 
 
 def register_commands(app: Flask) -> None:
-    for group in (users, apikeys, demo, orders, numbers, sims, mediation, rating, vouchers, notifications):
+    for group in (users, apikeys, demo, channels, orders, numbers, sims, mediation, rating, vouchers, notifications):
         app.cli.add_command(group)

@@ -17,8 +17,8 @@ from billing.models import Subscription
 from core.db import db
 from core.errors import DomainError
 from gateway.cli.mediation_rejects import rejects_group
-from gateway.mediation_wiring import process_job, rating_sink
-from gateway.tasks import InlineExecutor, executor
+from gateway.executors import InlineExecutor, executor
+from gateway.wiring.mediation import process_job, rating_sink
 from mediation import decoders
 from mediation.collect import claim_inbox
 from mediation.generate import generate as generate_files

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from core.db import db
 from core.errors import DomainError
-from gateway.mediation_wiring import rating_sink
+from gateway.wiring.mediation import rating_sink
 from mediation import rejects
 from mediation.models import MediationFile, RejectedRecord
 from web.context import clock, events, settings

@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from gateway.channels import send_queued
+from core.db import db
 
 notifications = AppGroup("notifications", help="Customer notifications (SMS and other channels).")
 
@@ -17,5 +17,5 @@ notifications = AppGroup("notifications", help="Customer notifications (SMS and 
 @notifications.command("send")
 def send() -> None:
     """Send every queued message of the registered channels, oldest first."""
-    sent = send_queued(current_app, current_app.extensions["bss.outbound"])
+    sent = current_app.extensions["bss.outbound"].dispatch_committed(db.engine, current_app.extensions["bss.clock"])
     click.echo(f"{sent} message(s) sent")

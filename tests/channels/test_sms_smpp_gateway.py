@@ -1,5 +1,7 @@
-"""The gateway on SMPP: an MO message to the SMSC is answered over the same bind, and the
-SMSC's delivery receipt updates the recorded reply."""
+"""The gateway on SMPP: the link's own process (``flask channels smpp``, or ``make run``) binds;
+an MO message to the SMSC is answered over the same bind, the SMSC's delivery receipt updates
+the recorded reply, and SMS that web processes queued go out over it. Building the app binds
+nothing."""
 from __future__ import annotations
 
 import time
@@ -8,7 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from channels.sms import encoding
+from core.db import db
 from crm.conversations.models import Interaction
+from gateway.links import SmppService
 from tests.channels.fake_smsc import FakeSmsc
 from tests.conversations.world import PREPAID_MSISDN
 
@@ -23,15 +27,21 @@ def smsc():
 @pytest.fixture
 def channel_env(smsc):
     return {"SMS_OUTBOUND": "smpp", "SMPP_HOST": "127.0.0.1", "SMPP_PORT": str(smsc.port),
-            "SMPP_SYSTEM_ID": "bss-gw", "SMPP_PASSWORD": "pw", "SMPP_SOURCE_ADDR": "22255"}
+            "SMPP_SYSTEM_ID": "bss-gw", "SMPP_PASSWORD": "pw", "SMPP_SOURCE_ADDR": "22255",
+            "SMPP_POLL_SECONDS": "0.05"}
 
 
 @pytest.fixture
-def link(app):
-    started = app.extensions["bss.smpp"]
-    assert started.wait_bound(10)
+def service(app):
+    started = SmppService(app).start()
+    assert started.link.wait_bound(10)
     yield started
     started.stop()
+
+
+@pytest.fixture
+def link(service):
+    return service.link
 
 
 def _reply_row(session, deadline: float) -> Interaction | None:
@@ -65,3 +75,22 @@ def test_an_mo_keyword_is_answered_over_smpp_and_its_receipt_recorded(app, world
             break
         time.sleep(0.05)
     assert session.get(Interaction, row.id).status == "delivered"
+
+
+def test_building_the_app_binds_nothing_and_queues_sms_for_the_link_process(app, world, smsc, session, clock):
+    assert not smsc.wait_binds(1, timeout=0.5), "create_app bound to the SMSC"
+    registry = app.extensions["bss.outbound"]
+    message = registry.send(session, clock, channel="sms", address=PREPAID_MSISDN, text="Your bundle is ready")
+    assert (message.status, message.provider_ref, message.error) == ("queued", None, None)
+    assert registry.dispatch(session, clock) == 0  # not this process's to send
+    assert smsc.submitted == []
+
+
+def test_the_link_process_sends_what_other_processes_queued(app, world, smsc, session, clock, service):
+    registry = app.extensions["bss.outbound"]
+    registry.queue(session, clock, channel="sms", address=PREPAID_MSISDN, text="Your bundle is ready")
+    db.session.commit()
+    submitted = smsc.wait_for(1)
+    assert [encoding.decode(pdu.short_message, 0) for pdu in submitted] == ["Your bundle is ready"]
+    row = _reply_row(session, time.monotonic() + 10)
+    assert row is not None and (row.status, row.provider_ref, row.text) == ("sent", "msg-1", "Your bundle is ready")

@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from channels.ussd.protocol import LIMIT
-from crm.conversations.engine import MORE, Screen, render
-from crm.conversations.i18n import LANGUAGES, catalog, translate
+from crm.i18n.catalogs import LANGUAGES, catalog, translate
+from crm.selfservice.engine import MORE, Screen, render
 
 
 class English:

@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, abort, current_app, jsonify, render_template
 from twilio.request_validator import RequestValidator
 
 from billing.models import BillingAccount, Subscription
-from channels.registry import collaborators
+from channels.collaborators import collaborators
 from channels.sms.inbound import receive_sms
 from core.db import db
 from core.errors import ValidationError

@@ -1,33 +1,38 @@
-"""Mediation wired to the rest of the gateway: rating as its distribution sink, and one
-function that processes a file as a task (in process, or in a Celery worker)."""
+"""Mediation wired to the rest of the gateway: the sink distributed usage goes to (billing's
+batch rating unless ``MEDIATION_SINK=none``), and one function that processes a file as a task
+(in process, or in a Celery worker)."""
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app
 
+from billing.rating.batch import rate_usage
 from core.db import db
+from gateway.config import one_of
 from mediation.distribute import set_states
 from mediation.pipeline import Sink
 from mediation.service import process_path
 from mediation.sources import SourceConfig
 
+SINKS = ("rating", "none")
+
+
+def check_sink(app: Flask) -> str:
+    """The configured sink's name; an unknown one stops start-up."""
+    return one_of("MEDIATION_SINK", app.extensions["bss.settings"].value("MEDIATION_SINK"), SINKS)
+
 
 def rating_sink(app: Flask) -> Sink | None:
-    """Billing's batch rating as mediation's sink when billing has it; the records' state
-    then follows each one's rating outcome."""
-    try:
-        batch = importlib.import_module("billing.rating.batch")
-    except ModuleNotFoundError:
-        return None
-    if app.config.get("MEDIATION_RATE", True) is False:
+    """Billing's batch rating as mediation's sink (the records' state then follows each one's
+    rating outcome), or None when usage is left distributed for an outside rating engine."""
+    if check_sink(app) == "none":
         return None
     clock, events = app.extensions["bss.clock"], app.extensions["bss.events"]
 
     def rate(session, usage_events) -> None:
-        summary = batch.rate_usage(session, clock, events, usage_events, source="mediation")
+        summary = rate_usage(session, clock, events, usage_events, source="mediation")
         states = {usage_id: outcome.status for usage_id, outcome in summary.outcomes.items()
                   if outcome.status in ("rated", "rating_error")}
         set_states(session, states)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from catalog.models import ProductOffering
-from crm.conversations.engine import Context
+from crm.selfservice.engine import Context
 from orders.capture import ItemRequest, OrderRequest, place_order
 from orders.models import ProductOrder
 

@@ -5,35 +5,23 @@ Services flush, never commit: the channel's route owns the use case and commits 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
 from core.clock import Clock
 from core.events import EventBus
 from crm.conversations import state as conversations
-from crm.conversations.dialogs import DIALOGS, TOP_UP
-from crm.conversations.engine import Context, Engine
 from crm.conversations.hop_writes import write_hop
-from crm.conversations.i18n import language_or_default, translate
 from crm.conversations.identify import Caller, identify_in_session, identify_msisdn
 from crm.conversations.interactions import record_exchange, record_outbound
 from crm.conversations.messages import Inbound, Reply
 from crm.conversations.state import ConversationRecord
+from crm.i18n.catalogs import language_or_default, translate
+from crm.selfservice.dialogs import DIALOGS, TOP_UP
+from crm.selfservice.engine import Context, Dialog, Engine
 
 MIN_PIN_SHORTCUT = 10  # a dialled string this long and all digits is a voucher PIN (*123*PIN#)
-
-
-@dataclass(frozen=True)
-class SelfService:
-    """What the dialogs need beyond the session: operator facts, secrets and collaborators."""
-
-    currency: str
-    timezone: str
-    voucher_secret: str = ""
-    operator: str = "BSS Mobile"
-    # Order orchestration, when the gateway wires it: (session, clock, events, order) -> None.
-    process_order: Callable | None = None
 
 
 def _title(ctx: Context) -> str:
@@ -41,7 +29,28 @@ def _title(ctx: Context) -> str:
     return translate(ctx.language, key, operator=ctx.config.operator)
 
 
-ENGINE = Engine(DIALOGS, title=_title)
+@dataclass(frozen=True)
+class SelfService:
+    """What the dialogs need beyond the session: operator facts, secrets and collaborators,
+    and which dialogs exist (the gateway chooses them from configuration)."""
+
+    currency: str
+    timezone: str
+    voucher_secret: str = ""
+    operator: str = "BSS Mobile"
+    # Order orchestration, when the gateway wires it: (session, clock, events, order) -> None.
+    process_order: Callable | None = None
+    # The newest bill of an account, once billing has bills: (session, account_id) -> invoice or None.
+    last_invoice: Callable | None = None
+    dialogs: tuple[Dialog, ...] = DIALOGS  # the menu, in order
+    engine: Engine = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "engine", Engine(self.dialogs, title=_title))
+
+    def offers(self, dialog: Dialog) -> bool:
+        """Whether ``dialog`` is one of this operator's."""
+        return dialog.name in self.engine.dialogs
 
 
 def open_context(session: Session, clock: Clock, events: EventBus, inbound: Inbound, config: SelfService,
@@ -104,17 +113,17 @@ def converse(session: Session, clock: Clock, events: EventBus, inbound: Inbound,
         # Dialled with a shortcut: what it runs (a purchase, a case) refers to the conversation.
         conversations.save(session, ctx.conversation)
     if is_new:
-        reply = ENGINE.handle(ctx, "", limit=limit)
+        reply = ctx.config.engine.handle(ctx, "", limit=limit)
         if len(inputs) == 1 and inputs[0].isdigit() and len(inputs[0]) >= MIN_PIN_SHORTCUT \
-                and TOP_UP.available(ctx):
-            reply = ENGINE.start(ctx, TOP_UP.name, {"pin": inputs[0]}, limit=limit)
+                and config.offers(TOP_UP) and TOP_UP.available(ctx):
+            reply = ctx.config.engine.start(ctx, TOP_UP.name, {"pin": inputs[0]}, limit=limit)
         else:
             for text in inputs:
-                reply = ENGINE.handle(ctx, text, limit=limit)
+                reply = ctx.config.engine.handle(ctx, text, limit=limit)
                 if not reply.continues:
                     break
     else:
-        reply = ENGINE.handle(ctx, inputs[-1] if inputs else "", limit=limit)
+        reply = ctx.config.engine.handle(ctx, inputs[-1] if inputs else "", limit=limit)
     # The conversation's INSERT or UPDATE and both messages, in one statement where the database
     # allows. The channel sends the reply as its answer to this request: no message id needed.
     _touch_for(ctx, reply)
@@ -124,11 +133,11 @@ def converse(session: Session, clock: Clock, events: EventBus, inbound: Inbound,
 
 def start_dialog(ctx: Context, name: str, values: dict | None = None, *, limit: int | None = None) -> Reply:
     """Open a dialog directly (an SMS keyword) and record the reply."""
-    return _finish(ctx, ENGINE.start(ctx, name, values, limit=limit))
+    return _finish(ctx, ctx.config.engine.start(ctx, name, values, limit=limit))
 
 
 def continue_dialog(ctx: Context, text: str, *, limit: int | None = None) -> Reply:
-    return _finish(ctx, ENGINE.handle(ctx, text, limit=limit))
+    return _finish(ctx, ctx.config.engine.handle(ctx, text, limit=limit))
 
 
 def answer(ctx: Context, text: str, *, continues: bool = False, purpose: str = "selfService") -> Reply:

@@ -17,8 +17,8 @@ from billing.models import BillingAccount, Subscription
 from core.clock import Clock
 from core.events import Event, EventBus
 from core.money import Money
-from crm.conversations.i18n import language_or_default, translate
 from crm.conversations.outbound import OutboundRegistry
+from crm.i18n.catalogs import language_or_default, translate
 from crm.models import ContactMedium, Customer
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from catalog.models import ProductOffering
 from catalog.offerings import sellable_offerings
 from catalog.versions import current_version
 from core.money import Money
-from crm.conversations.engine import Context
+from crm.selfservice.engine import Context
 
 MAX_BUCKET_LINES = 4
 MAX_CHARGE_LINES = 5

@@ -2,21 +2,20 @@
 
 The main menu shows a dialog only when its ``available`` test passes for this caller: a
 prepaid line sees voucher top-up, a postpaid one does not; an unknown number sees only the
-way to a human and the language choice; "last bill" stays out until billing has bills.
+way to a human and the language choice; "last bill" shows only when the gateway wired a
+source of bills (``SelfService.last_invoice``). Which dialogs exist at all is the gateway's
+choice (``DIALOGS`` lists every one this code offers, in menu order).
 """
 from __future__ import annotations
-
-import functools
-import importlib.util
 
 from billing.vouchers import VoucherLocked, clean_pin, redeem_voucher
 from catalog.offerings import find_offering_by_code
 from core.errors import Conflict, DomainError, NotFound, ValidationError
 from core.money import Money
 from crm.cases.service import open_case
-from crm.conversations import account_views, purchases
-from crm.conversations.engine import Ask, Choose, Confirm, Context, Dialog, Invalid, Run
-from crm.conversations.i18n import LANGUAGES
+from crm.i18n.catalogs import LANGUAGES
+from crm.selfservice import account_views, purchases
+from crm.selfservice.engine import Ask, Choose, Confirm, Context, Dialog, Invalid, Run
 
 MIN_PROBLEM_LENGTH = 3
 
@@ -29,14 +28,8 @@ def prepaid_line(ctx: Context) -> bool:
     return has_line(ctx) and ctx.caller.prepaid
 
 
-@functools.cache
-def _billing_has_bills() -> bool:
-    # Bills come with billing's bill run; until that module exists the dialog is not offered.
-    return importlib.util.find_spec("billing.invoices") is not None
-
-
 def bills_exist(ctx: Context) -> bool:
-    return has_line(ctx) and not ctx.caller.prepaid and _billing_has_bills()
+    return has_line(ctx) and not ctx.caller.prepaid and ctx.config.last_invoice is not None
 
 
 # -- buy a bundle ----------------------------------------------------------------------
@@ -100,9 +93,7 @@ def _top_up(ctx: Context) -> str:
 
 
 def _last_bill(ctx: Context) -> str:
-    import billing.invoices as invoices  # present only once billing has bill runs (see bills_exist)
-
-    bill = invoices.last_invoice(ctx.session, ctx.caller.account_id)
+    bill = ctx.config.last_invoice(ctx.session, ctx.caller.account_id)
     if bill is None:
         return ctx.t("bill.none")
     local_due = account_views.local(ctx, bill.due_at)
@@ -186,6 +177,8 @@ LANGUAGE = Dialog("language", (Choose("language", "language.pick", _language_cho
 
 # Menu order: what people ask for most comes first.
 DIALOGS = (BALANCE, BUY_BUNDLE, TOP_UP, CHARGES, LAST_BILL, ORDER_STATUS, REPORT_PROBLEM, AGENT, LANGUAGE)
+# What a dialog needs wired beyond the session (a ``SelfService`` attribute), by dialog name.
+NEEDS = {LAST_BILL.name: "last_invoice"}
 
 
 def bundle_code(ctx: Context, code: str) -> str | None:

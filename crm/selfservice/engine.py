@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from core.clock import Clock
 from core.events import EventBus
-from crm.conversations.i18n import translate
 from crm.conversations.identify import Caller
 from crm.conversations.messages import Inbound, Reply
 from crm.conversations.state import ConversationRecord
+from crm.i18n.catalogs import translate
 
 MORE, BACK = "98", "0"
 YES_WORDS = {"1", "yes", "y", "ndiyo", "ndio"}
@@ -45,7 +45,7 @@ class Context:
     inbound: Inbound
     caller: Caller
     conversation: ConversationRecord
-    config: Any  # crm.conversations.service.SelfService: currency, secrets, collaborators
+    config: Any  # crm.selfservice.service.SelfService: currency, secrets, collaborators
     values: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -123,6 +123,10 @@ class Engine:
         """One input in the current conversation (``""`` on the first hop shows the menu)."""
         state = dict(ctx.conversation.state or {})
         text = (text or "").strip()
+        if state.get("dialog") and state["dialog"] not in self.dialogs:
+            # A dialog the operator has since switched off: the conversation starts over.
+            state = {"dialog": None, "page": 0}
+            text = ""
         if not state.get("dialog"):
             return self._menu_input(ctx, state, text, limit)
         dialog = self.dialogs[state["dialog"]]

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 from core.clock import Clock
 from core.events import EventBus
 from crm.consent import record_consent
-from crm.conversations import account_views, dialogs
-from crm.conversations.engine import Context
 from crm.conversations.interactions import record_inbound
 from crm.conversations.messages import Inbound, Reply
-from crm.conversations.service import SelfService, answer, continue_dialog, open_context, start_dialog, waiting_dialog
 from crm.conversations.state import save
+from crm.selfservice import account_views, dialogs
+from crm.selfservice.engine import Context, Dialog
+from crm.selfservice.service import SelfService, answer, continue_dialog, open_context, start_dialog, waiting_dialog
 
 KEYWORDS = ("BAL", "BUNDLES", "BUY", "TOPUP", "BILL", "HELP", "STOP", "START")
 
@@ -46,25 +46,29 @@ def _keyword(ctx: Context, keyword: str, argument: str) -> Reply:
     if not dialogs.has_line(ctx):
         return answer(ctx, ctx.t("unknown.polite" if not ctx.caller.known else "needs_line"))
     if keyword == "BAL":
-        return start_dialog(ctx, dialogs.BALANCE.name)
+        return _start(ctx, dialogs.BALANCE)
     if keyword == "BUNDLES":
         lines = [ctx.t("sms.bundles")] + [f"{o.code} {o.name} {p.format()}" for o, p in account_views.bundles_for(ctx)]
         return answer(ctx, "\n".join(lines))
     if keyword == "BUY":
         if not argument:
-            return start_dialog(ctx, dialogs.BUY_BUNDLE.name)
+            return _start(ctx, dialogs.BUY_BUNDLE)
         code = dialogs.bundle_code(ctx, argument)
         if code is None:
             return answer(ctx, ctx.t("buy.unknown_code", code=argument.upper()))
-        return start_dialog(ctx, dialogs.BUY_BUNDLE.name, {"bundle": code})
+        return _start(ctx, dialogs.BUY_BUNDLE, {"bundle": code})
     if keyword == "TOPUP":
-        if not dialogs.TOP_UP.available(ctx):
+        if ctx.config.offers(dialogs.TOP_UP) and not dialogs.TOP_UP.available(ctx):
             return answer(ctx, ctx.t("topup.postpaid"))
-        return start_dialog(ctx, dialogs.TOP_UP.name, {"pin": argument} if argument else None)
-    # BILL
-    if not dialogs.LAST_BILL.available(ctx):
+        return _start(ctx, dialogs.TOP_UP, {"pin": argument} if argument else None)
+    return _start(ctx, dialogs.LAST_BILL)  # BILL
+
+
+def _start(ctx: Context, dialog: Dialog, values: dict | None = None) -> Reply:
+    """Open ``dialog`` if this operator offers it and it is available to the caller."""
+    if not ctx.config.offers(dialog) or not dialog.available(ctx):
         return answer(ctx, ctx.t("sms.not_available"))
-    return start_dialog(ctx, dialogs.LAST_BILL.name)
+    return start_dialog(ctx, dialog.name, values)
 
 
 def _consent(ctx: Context, *, granted: bool) -> Reply:

@@ -1,0 +1,1 @@
+"""Texts customers read, in their language: message catalogs (``catalogs``, ``locales/``)."""
