@@ -4,21 +4,20 @@ Never float: constructors refuse floats, and every rounding names its mode.
 """
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.numbers import get_currency_precision, get_territory_currencies, parse_pattern
+
 from core.errors import ValidationError
 
-# ISO 4217 minor units for the currencies operators we expect bill in. Extend as needed.
-MINOR_UNITS: dict[str, int] = {
-    "AED": 2, "AUD": 2, "BHD": 3, "BRL": 2, "BWP": 2, "CAD": 2, "CHF": 2, "CNY": 2,
-    "CZK": 2, "DKK": 2, "EGP": 2, "ETB": 2, "EUR": 2, "GBP": 2, "GHS": 2, "HKD": 2,
-    "HUF": 2, "IDR": 2, "ILS": 2, "INR": 2, "IQD": 3, "JOD": 3, "JPY": 0, "KES": 2,
-    "KRW": 0, "KWD": 3, "LYD": 3, "MAD": 2, "MWK": 2, "MXN": 2, "MYR": 2, "MZN": 2,
-    "NGN": 2, "NOK": 2, "NZD": 2, "OMR": 3, "PHP": 2, "PKR": 2, "PLN": 2, "QAR": 2,
-    "RWF": 0, "SAR": 2, "SEK": 2, "SGD": 2, "THB": 2, "TND": 3, "TRY": 2, "TZS": 2,
-    "UGX": 0, "USD": 2, "VND": 0, "XAF": 0, "XOF": 0, "ZAR": 2, "ZMW": 2,
-}
+# The ISO code before the amount, a minus before the digits ("KES -5.00"): one shape on every
+# screen and bill, whatever the locale's symbol; the locale decides the digits' grouping and marks.
+_MONEY_PATTERN = "¤¤ #,##0.00;¤¤ -#,##0.00"
 
 # Half-up is what customers and tax authorities expect on a bill; banker's rounding is
 # available for aggregates where bias over many lines matters.
@@ -26,11 +25,35 @@ HALF_UP = ROUND_HALF_UP
 HALF_EVEN = ROUND_HALF_EVEN
 
 
+@functools.cache
 def minor_units(currency: str) -> int:
+    """Decimal places of ``currency``'s minor unit, from the Unicode CLDR (via Babel): 2 for KES,
+    0 for UGX and JPY, 3 for KWD. Where CLDR and ISO 4217 differ (IQD, HUF, IDR: CLDR 0), CLDR's
+    is the unit people actually pay in."""
+    code = currency.upper() if isinstance(currency, str) else ""
+    if code not in tender_currencies():
+        raise ValidationError(f"unknown currency {currency!r}", field="currency")
+    return get_currency_precision(code)
+
+
+@functools.cache
+def tender_currencies() -> frozenset[str]:
+    """ISO 4217 codes that have been legal tender somewhere since 2000 (CLDR): real money, not
+    ``XXX`` (no currency) or ``XTS`` (testing), and never a code that once was and is in old data."""
+    since = dt.date(2000, 1, 1)
+    return frozenset(code for territory in get_global("territory_currencies")
+                     for code in get_territory_currencies(territory, since, dt.date(2100, 1, 1), tender=True))
+
+
+@functools.cache
+def _locale(name: str) -> Locale:
     try:
-        return MINOR_UNITS[currency.upper()]
-    except (KeyError, AttributeError):
-        raise ValidationError(f"unknown currency {currency!r}", field="currency") from None
+        return Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+_PATTERN = parse_pattern(_MONEY_PATTERN)
 
 
 def to_decimal(value, *, field: str = "amount") -> Decimal:
@@ -136,10 +159,11 @@ class Money:
     def is_negative(self) -> bool:
         return self.amount < 0
 
-    def format(self) -> str:
-        """``KES 1,250.00``: for people, in the currency's minor units."""
-        places = minor_units(self.currency)
-        return f"{self.currency} {quantize(self.amount, self.currency):,.{places}f}"
+    def format(self, locale: str = "en") -> str:
+        """``KES 1,250.00``: for people, rounded half-up to the currency's minor unit, with the
+        digits grouped and marked as ``locale`` writes them (``en_KE``, ``sw``, ``fr``)."""
+        return _PATTERN.apply(quantize(self.amount, self.currency), _locale(locale), currency=self.currency,
+                              currency_digits=True)
 
     def __str__(self) -> str:
         return self.format()

@@ -7,6 +7,7 @@ transaction has committed, so a rolled-back order never texts the customer.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from core.events import Event, EventBus
 from core.money import Money
 from crm.conversations.outbound import OutboundRegistry
 from crm.i18n.catalogs import language_or_default, translate
+from crm.i18n.formats import Formats
 from crm.models import ContactMedium, Customer
 
 log = logging.getLogger(__name__)
@@ -43,8 +45,13 @@ _BY_LINE = (sa.select(_S.msisdn, _A.customer_id)
 
 
 class Notifier:
-    def __init__(self, session: Callable[[], Session], clock: Callable[[], Clock], registry: OutboundRegistry):
+    """``region`` and ``timezone`` are the operator's: with the customer's language they decide
+    how amounts and times read (a value given as a function of ``Formats`` is rendered so)."""
+
+    def __init__(self, session: Callable[[], Session], clock: Callable[[], Clock], registry: OutboundRegistry, *,
+                 region: str = "KE", timezone: str = "Africa/Nairobi"):
         self._session, self._clock, self.registry = session, clock, registry
+        self.region, self.timezone = region, timezone
 
     def subscribe(self, events: EventBus) -> None:
         for name, handler in (("order.completed", self.order_completed),
@@ -82,13 +89,17 @@ class Notifier:
     def bucket_expiring(self, event: Event) -> None:
         customer_id, msisdn = self._line_owner(event)
         valid_to = event.payload.get("valid_to")
-        self._notify(customer_id, msisdn, "notify.bucket_expiring", service=event.payload.get("service", ""),
-                     expiry=f"{valid_to:%d/%m %H:%M} UTC" if valid_to else "")
+        if valid_to is None:
+            return
+        hours = max(1, math.ceil((valid_to - self._clock().now()).total_seconds() / 3600))
+        self._notify(customer_id, msisdn, "notify.bucket_expiring", count=hours,
+                     service=event.payload.get("service", ""), expiry=lambda fmt: fmt.day_month_time(valid_to))
 
     def balance_low(self, event: Event) -> None:
         # Rating names the account, not a line: the customer's preferred mobile number is told.
-        balance = Money(Decimal(event.payload["balance"]), event.payload["currency"]).format()
-        self._notify(event.payload.get("customer_id"), None, "notify.balance_low", balance=balance)
+        balance = Money(Decimal(event.payload["balance"]), event.payload["currency"])
+        self._notify(event.payload.get("customer_id"), None, "notify.balance_low",
+                     balance=lambda fmt: fmt.money(balance))
 
     def _line_owner(self, event: Event) -> tuple[int | None, str | None]:
         """(customer id, MSISDN) of the line an event names; billing's events carry only the line."""
@@ -104,8 +115,9 @@ class Notifier:
         msisdn = event.payload.get("msisdn")
         if msisdn is not None:
             return
-        amount = Money(Decimal(event.payload["amount"]), event.payload["currency"]).format()
-        self._notify(event.payload.get("customer_id"), None, "notify.voucher_redeemed", amount=amount)
+        amount = Money(Decimal(event.payload["amount"]), event.payload["currency"])
+        self._notify(event.payload.get("customer_id"), None, "notify.voucher_redeemed",
+                     amount=lambda fmt: fmt.money(amount))
 
     # -- the one path --------------------------------------------------------------------
 
@@ -118,6 +130,9 @@ class Notifier:
         if msisdn is None:
             log.info("no number to tell customer %s about %s", customer_id, key)
             return
-        text = translate(language_or_default(language), key, **values)
+        language = language_or_default(language)
+        fmt = Formats(language, self.region, self.timezone)
+        text = translate(language, key, **{name: value(fmt) if callable(value) else value
+                                           for name, value in values.items()})
         self.registry.enqueue(session, self._clock(), channel=channel, address=msisdn, text=text,
                               customer_id=customer_id if found is not None else None)

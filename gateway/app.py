@@ -5,7 +5,6 @@ import logging
 import os
 
 from flask import Flask
-from flask_migrate import Migrate
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -16,6 +15,7 @@ from core.events import EventBus
 from core.settings import Settings
 from gateway.cli import register_commands
 from gateway.config import flask_config
+from gateway.schema import register_db_commands
 from gateway.wiring.channels import wire_channels
 from gateway.wiring.mediation import check_sink
 from orders.provisioning import adapter_from_settings
@@ -24,10 +24,6 @@ from web.api.errors import register_error_handlers
 from web.cookie_sessions import OnDemandCookieSessions
 from web.json_provider import DecimalJSONProvider
 from web.pages import register_pages
-
-MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
-
-migrate = Migrate(directory=MIGRATIONS)
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
@@ -55,7 +51,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True)
+    register_db_commands(app)
 
     register_error_handlers(app)
     register_api(app)

@@ -7,18 +7,28 @@ an app of its own).
 """
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from celery import Celery
-
-celery = Celery("bss")  # configured on first use (no connection is made here)
+if TYPE_CHECKING:
+    from celery import Celery
 
 PROCESS_FILE = "mediation.process_file"
 
 
+@functools.cache
+def celery_app() -> Celery:
+    """The Celery app, made on first use: importing Celery costs a tenth of a second that only
+    installations with a broker, and the worker, should pay. No connection is made here."""
+    from celery import Celery
+
+    return Celery("bss")
+
+
 def configure(broker: str) -> Celery:
+    celery = celery_app()
     celery.conf.update(broker_url=broker, result_backend=os.environ.get("CELERY_RESULT_BACKEND") or broker,
                        task_serializer="json", result_serializer="json", accept_content=["json"],
                        task_acks_late=True, worker_prefetch_multiplier=1, broker_connection_retry_on_startup=True,
@@ -50,7 +60,7 @@ class CeleryExecutor:
         self.timeout = timeout
 
     def map(self, jobs: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        pending = [celery.send_task(self.task, args=[job]) for job in jobs]
+        pending = [celery_app().send_task(self.task, args=[job]) for job in jobs]
         for result in pending:
             yield result.get(timeout=self.timeout)
 

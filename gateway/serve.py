@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 
-from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
 from core.db import db
-from gateway.app import MIGRATIONS, create_app
-from gateway.config import load_env_file
+from gateway.app import create_app
+from gateway.config import ConfigurationError, load_env_file
 from gateway.demo import is_seeded, seed_demo
 from gateway.links import SmppService, needs_smpp
+from gateway.schema import upgrade_schema
 from web.api.keys import create_api_key
 from web.context import clock, settings
 
@@ -26,7 +26,7 @@ log = logging.getLogger("gateway.serve")
 def prepare(app) -> str | None:
     """Bring the schema up to date and seed demo data once; returns a fresh API token then."""
     with app.app_context():
-        upgrade(directory=MIGRATIONS)
+        upgrade_schema(app)
         if not settings().demo_data or is_seeded(db.session):
             return None
         report = seed_demo(db.session, clock(), settings())
@@ -38,7 +38,10 @@ def prepare(app) -> str | None:
 
 def main() -> None:
     load_env_file()
-    app = create_app()
+    try:
+        app = create_app()
+    except ConfigurationError as error:
+        raise SystemExit(f"Configuration error: {error}") from None
     conf = app.extensions["bss.settings"]
     token = prepare(app)
     links = [SmppService(app).start()] if needs_smpp(app) else []

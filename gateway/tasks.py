@@ -15,9 +15,10 @@ from flask import Flask
 
 from gateway.app import create_app
 from gateway.config import load_env_file
-from gateway.executors import PROCESS_FILE, celery, configure
+from gateway.executors import PROCESS_FILE, celery_app, configure
 from gateway.wiring.mediation import process_job
 
+celery = celery_app()  # ``celery -A gateway.tasks`` finds it here
 _worker_app: Flask | None = None
 
 

@@ -17,7 +17,7 @@ from core.events import RecordingBus
 from core.settings import Settings
 from devtools.scratch_db import scratch_postgres
 from gateway import create_app
-from gateway.app import MIGRATIONS
+from gateway.schema import MIGRATIONS, upgrade_schema
 from web.api.keys import create_api_key
 
 START = dt.datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -50,9 +50,7 @@ def schema(database_url, tmp_path_factory):
         # migration; tests/test_migrations.py still proves the migrations match the models.
         use_models = os.environ.get("BSS_TEST_SCHEMA") == "create_all"
         if not use_models and any(pathlib.Path(MIGRATIONS, "versions").glob("*.py")):
-            from flask_migrate import upgrade
-
-            upgrade(directory=MIGRATIONS)
+            upgrade_schema(app)
         else:
             db.create_all()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]

@@ -235,3 +235,32 @@ def test_an_empty_secret_key_file_is_an_error_not_an_empty_key(tmp_path):
     (tmp_path / "secret_key").write_text("")
     with pytest.raises(RuntimeError, match="empty"):
         secret_key(make_settings("sqlite://", SECRET_KEY=""), str(tmp_path))
+
+
+def _flask(args: list[str], cwd, **env):
+    """``flask --app <repo>/wsgi.py ARGS`` as typed in ``cwd``, with only ``env`` set on top of PATH."""
+    environ = {"PATH": os.environ["PATH"], "LOG_LEVEL": "WARNING", **env}
+    return subprocess.run([sys.executable, "-m", "flask", "--app", str(ROOT / "wsgi.py"), *args], cwd=cwd,
+                          env=environ, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_a_dotenv_file_configures_the_command_and_the_environment_wins(tmp_path):
+    (tmp_path / ".env").write_text("CURRENCY=UGX\nDEMO_DATA=0\nVOUCHER_SECRET=not-for-your-eyes\n"
+                                   "DATABASE_URL=postgresql+psycopg://bss:hunter2@db.internal/bss\n")
+    result = _flask(["settings"], tmp_path, DEMO_DATA="1")
+    assert result.returncode == 0, result.stderr
+    shown = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()}
+    assert shown["CURRENCY"] == ["UGX", "environment"]  # from .env
+    assert shown["DEMO_DATA"] == ["1", "environment"]  # the environment wins over .env
+    assert shown["VOUCHER_SECRET"] == ["(set,", "hidden)", "environment"]
+    assert shown["DATABASE_URL"][0] == "postgresql+psycopg://bss:***@db.internal/bss"
+    assert shown["SMS_OUTBOUND"] == ["log", "default"]
+    assert "not-for-your-eyes" not in result.stdout and "hunter2" not in result.stdout
+
+
+def test_a_configuration_the_build_cannot_honour_stops_a_command_with_the_reason(tmp_path):
+    result = _flask(["settings"], tmp_path, DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3", CHANNELS="ussd,fax")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1] == \
+        "Configuration error: CHANNELS='ussd,fax': no fax here; choose from ussd, sms"
+    assert "Traceback" not in result.stderr

@@ -19,7 +19,7 @@ from core.db import db
 from core.settings import Settings
 from devtools.scratch_db import scratch_postgres
 from gateway import create_app
-from gateway.app import MIGRATIONS
+from gateway.schema import MIGRATIONS, ensure_migrate
 from tests.conftest import make_settings
 
 
@@ -70,6 +70,7 @@ def tables_in_database() -> set[str]:
 def check_migrations(database_url: str, instance_path: str, directory: str = MIGRATIONS) -> None:
     """Upgrade a fresh database, compare it with the models, go down to base and up again."""
     app = create_app(make_settings(database_url), instance_path=instance_path)
+    ensure_migrate(app)
     with app.app_context():
         try:
             assert tables_in_database() == set()

@@ -1,8 +1,6 @@
 """Outbound SMS through Twilio's REST API, with the official client (base URL configurable)."""
 from __future__ import annotations
 
-from twilio.rest import Client
-
 from crm.conversations.outbound import Sent
 
 # Twilio's message statuses, in ours.
@@ -16,6 +14,8 @@ class TwilioSender:
                  base_url: str = "https://api.twilio.com", status_callback: str | None = None):
         self.from_number = from_number
         self.status_callback = status_callback
+        from twilio.rest import Client  # with its HTTP stack, a tenth of a second: only where SMS go by Twilio
+
         self.client = Client(account_sid, auth_token)
         # The API domain builds every URL from this; tests point it at a fake on loopback.
         self.client.api.base_url = base_url.rstrip("/")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from billing.balances import transactions_of
 from billing.buckets import BYTES_PER_MB, SECONDS_PER_MINUTE
@@ -17,10 +16,6 @@ from crm.selfservice.engine import Context
 
 MAX_BUCKET_LINES = 4
 MAX_CHARGE_LINES = 5
-
-
-def local(ctx: Context, moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(ZoneInfo(ctx.config.timezone))
 
 
 def bucket_amount(service: str, remaining: int) -> int:
@@ -37,13 +32,13 @@ def balance_summary(ctx: Context) -> str:
     standing = line_standing(ctx.session, account_id=caller.account_id, subscription_id=caller.subscription_id,
                              prepaid=caller.prepaid, currency=caller.currency, at=ctx.clock.now())
     key = "balance.money" if caller.prepaid else "balance.postpaid"
-    lines = [ctx.t(key, amount=standing.money.format())]
+    lines = [ctx.t(key, amount=ctx.fmt.money(standing.money))]
     for bucket in standing.buckets[:MAX_BUCKET_LINES]:
         amount, service = bucket_amount(bucket.service, bucket.remaining), ctx.t(f"service.{bucket.service}")
         if bucket.valid_to is None:
             lines.append(ctx.t("balance.bucket_open", amount=amount, service=service))
         else:
-            expiry = local(ctx, bucket.valid_to).strftime("%d/%m %H:%M")
+            expiry = ctx.fmt.day_month_time(bucket.valid_to)
             lines.append(ctx.t("balance.bucket", amount=amount, service=service, expiry=expiry))
     if not standing.buckets:
         lines.append(ctx.t("balance.no_buckets"))
@@ -68,7 +63,7 @@ def recent_charges(ctx: Context) -> str:
         return ctx.t("charges.none")
     lines = [ctx.t("charges.title")]
     for when, amount, what in rows:
-        lines.append(f"{local(ctx, when):%d/%m} {amount:+.2f} {what[:18]}")
+        lines.append(f"{ctx.fmt.day_month(when)} {ctx.fmt.signed(amount, account.currency)} {what[:18]}")
     return "\n".join(lines)
 
 

@@ -36,7 +36,8 @@ def bills_exist(ctx: Context) -> bool:
 
 
 def _bundle_choices(ctx: Context) -> list[tuple[str, str]]:
-    return [(offering.code, f"{offering.name} {price.format()}") for offering, price in account_views.bundles_for(ctx)]
+    return [(offering.code, f"{offering.name} {ctx.fmt.money(price)}")
+            for offering, price in account_views.bundles_for(ctx)]
 
 
 def _chosen_bundle(ctx: Context):
@@ -47,7 +48,7 @@ def _chosen_bundle(ctx: Context):
 def _buy_prompt(ctx: Context) -> str:
     offering, price = _chosen_bundle(ctx)
     payment = ctx.t("buy.from_balance" if ctx.caller.prepaid else "buy.on_bill")
-    return ctx.t("buy.confirm", name=offering.name, price=price.format(), payment=payment)
+    return ctx.t("buy.confirm", name=offering.name, price=ctx.fmt.money(price), payment=payment)
 
 
 def _buy(ctx: Context) -> str:
@@ -55,7 +56,8 @@ def _buy(ctx: Context) -> str:
     if ctx.caller.prepaid:
         balance = account_views.available_money(ctx)
         if balance < price:
-            return ctx.t("buy.insufficient", balance=balance.format(), name=offering.name, price=price.format())
+            return ctx.t("buy.insufficient", balance=ctx.fmt.money(balance), name=offering.name,
+                         price=ctx.fmt.money(price))
     order = purchases.buy_bundle(ctx, offering)
     if order.state == "failed" or order.state == "rejected":
         return ctx.t("buy.failed", reason=order.state_reason or order.state)
@@ -81,12 +83,13 @@ def _top_up(ctx: Context) -> str:
     except NotFound:
         return ctx.t("topup.unknown")
     except VoucherLocked as locked:
-        return ctx.t("topup.locked", time=account_views.local(ctx, locked.retry_at).strftime("%H:%M"))
+        return ctx.t("topup.locked", time=ctx.fmt.time(locked.retry_at))
     except Conflict as error:
         key = {"voucher_used": "topup.used", "voucher_expired": "topup.expired"}.get(error.code)
         return ctx.t(key) if key else ctx.t("topup.other", reason=error.message)
     balance = account_views.available_money(ctx)
-    return ctx.t("topup.done", amount=Money(voucher.value, voucher.currency).format(), balance=balance.format())
+    return ctx.t("topup.done", amount=ctx.fmt.money(Money(voucher.value, voucher.currency)),
+                 balance=ctx.fmt.money(balance))
 
 
 # -- bills, orders, cases, language ----------------------------------------------------
@@ -96,9 +99,8 @@ def _last_bill(ctx: Context) -> str:
     bill = ctx.config.last_invoice(ctx.session, ctx.caller.account_id)
     if bill is None:
         return ctx.t("bill.none")
-    local_due = account_views.local(ctx, bill.due_at)
-    return ctx.t("bill.show", number=bill.number, amount=Money(bill.total, bill.currency).format(),
-                 due=f"{local_due:%d/%m/%Y}")
+    return ctx.t("bill.show", number=bill.number, amount=ctx.fmt.money(Money(bill.total, bill.currency)),
+                 due=ctx.fmt.date(bill.due_at))
 
 
 def _order_choices(ctx: Context) -> list[tuple[str, str]]:

@@ -21,6 +21,7 @@ from crm.conversations.identify import Caller
 from crm.conversations.messages import Inbound, Reply
 from crm.conversations.state import ConversationRecord
 from crm.i18n.catalogs import translate
+from crm.i18n.formats import Formats
 
 MORE, BACK = "98", "0"
 YES_WORDS = {"1", "yes", "y", "ndiyo", "ndio"}
@@ -54,6 +55,11 @@ class Context:
 
     def t(self, key: str, **values) -> str:
         return translate(self.language, key, **values)
+
+    @property
+    def fmt(self) -> Formats:
+        """Amounts and dates as this caller reads them, in the operator's country and time zone."""
+        return Formats(self.language, self.config.region, self.config.timezone)
 
 
 Choices = Callable[[Context], list[tuple[str, str]]]  # (value, label)

@@ -48,7 +48,8 @@ def _keyword(ctx: Context, keyword: str, argument: str) -> Reply:
     if keyword == "BAL":
         return _start(ctx, dialogs.BALANCE)
     if keyword == "BUNDLES":
-        lines = [ctx.t("sms.bundles")] + [f"{o.code} {o.name} {p.format()}" for o, p in account_views.bundles_for(ctx)]
+        lines = [ctx.t("sms.bundles")] + [f"{offering.code} {offering.name} {ctx.fmt.money(price)}"
+                                          for offering, price in account_views.bundles_for(ctx)]
         return answer(ctx, "\n".join(lines))
     if keyword == "BUY":
         if not argument:

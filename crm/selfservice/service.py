@@ -37,6 +37,7 @@ class SelfService:
     currency: str
     timezone: str
     voucher_secret: str = ""
+    region: str = "KE"  # the operator's country: with the caller's language, how texts write numbers and dates
     operator: str = "BSS Mobile"
     # Order orchestration, when the gateway wires it: (session, clock, events, order) -> None.
     process_order: Callable | None = None

@@ -10,10 +10,12 @@ from gateway.cli.mediation import mediation
 from gateway.cli.notifications import notifications
 from gateway.cli.orders import numbers, orders, sims
 from gateway.cli.rating import rating
+from gateway.cli.settings import settings
 from gateway.cli.users import users
 from gateway.cli.vouchers import vouchers
 
 
 def register_commands(app: Flask) -> None:
-    for group in (users, apikeys, demo, channels, orders, numbers, sims, mediation, rating, vouchers, notifications):
+    for group in (users, apikeys, demo, channels, orders, numbers, sims, mediation, rating, vouchers, notifications,
+                  settings):
         app.cli.add_command(group)

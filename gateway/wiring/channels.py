@@ -41,7 +41,8 @@ def wire_channels(app: Flask) -> None:
         wire_sms_sender(registry, settings)
     if {"ussd", "sms"} <= set(names):
         register_simulator(app)
-    Notifier(lambda: db.session, lambda: app.extensions["bss.clock"], registry).subscribe(app.extensions["bss.events"])
+    Notifier(lambda: db.session, lambda: app.extensions["bss.clock"], registry, region=settings.default_region,
+             timezone=settings.operator_timezone).subscribe(app.extensions["bss.events"])
     _send_after_commit(app, registry)
 
 

@@ -32,6 +32,6 @@ def build_selfservice(app: Flask, settings: Settings) -> SelfService:
     if missing:
         raise ConfigurationError(f"SELFSERVICE_DIALOGS={raw!r}: {', '.join(missing)} needs "
                                  f"{', '.join(NEEDS[name] for name in missing)}, which this build does not have")
-    return SelfService(currency=settings.currency, timezone=settings.operator_timezone,
+    return SelfService(currency=settings.currency, timezone=settings.operator_timezone, region=settings.default_region,
                        voucher_secret=settings.value("VOUCHER_SECRET"), dialogs=tuple(by_name[n] for n in names),
                        **wired)
