@@ -91,6 +91,9 @@ def _empty_tables(tables: list[str]) -> None:
                 if table != "alembic_version":
                     conn.execute(sa.text(f'DELETE FROM "{table}"'))
             conn.execute(sa.text("PRAGMA foreign_keys=ON"))
+    # Each test's app has an engine of its own: close its pooled connections now rather than
+    # when it is collected, so parallel runs stay well under the server's connection limit.
+    engine.dispose()
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from openapi_spec_validator import validate
 
 from web.api import APIS
-from web.api.tmf import Resource, TmfApi
+from web.api.tmf.api import TmfApi
+from web.api.tmf.resource import Resource
 from web.openapi import vendor_schemas
 from web.openapi.document import build_document, vendored
 

@@ -27,3 +27,8 @@ def require_api_key() -> None:
     g.api_key_name = key.name
     if db.session.dirty:
         db.session.commit()
+
+
+def caller() -> str:
+    """Who made this request, as services record it: ``api:<key name>``."""
+    return f"api:{g.get('api_key_name', 'anonymous')}"

@@ -18,7 +18,9 @@ import pathlib
 from collections.abc import Iterable
 from typing import Any
 
-from web.api.tmf import DEFAULT_LIMIT, MAX_LIMIT, Resource, TmfApi
+from web.api.tmf.api import TmfApi
+from web.api.tmf.query import DEFAULT_LIMIT, MAX_LIMIT
+from web.api.tmf.resource import Resource
 
 OPENAPI_VERSION = "3.0.3"
 VENDORED = pathlib.Path(__file__).with_name("tmf_schemas.json")

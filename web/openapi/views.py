@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, render_template
 from swagger_ui_bundle import swagger_ui_path
 
 from web.api import APIS
-from web.api.tmf import base_url
+from web.api.tmf.api import base_url
 from web.openapi.document import build_document
 
 blueprint = Blueprint("openapi", __name__, url_prefix="/api", template_folder="../templates",

@@ -16,22 +16,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
-
 from catalog import prices as price_service
 from catalog.models import ProductOfferingPrice
 from core.clock import isoformat_z
 from core.db import db
 from core.errors import ValidationError
 from core.money import minor_units, to_decimal
-from web.api import catalog_common as common
-from web.api.filters import by_flag, by_text
-from web.api.payload import get_bool, get_int, get_obj, get_str
-from web.api.render import compact, period
-from web.api.tmf import Resource
+from web.api.tmf.payload import get_bool, get_int, get_obj, get_str
+from web.api.tmf.render import compact, period
+from web.api.tmf620_catalog.lifecycle import named_changes, period_changes
 from web.context import clock
-
-NAME = "productOfferingPrice"
 
 
 def amount_json(amount: Decimal | None, currency: str | None, price_type: str) -> Decimal | None:
@@ -113,16 +107,16 @@ def terms_kwargs(body: dict, *, partial: bool) -> dict[str, Any]:
 
 def _kwargs(body: dict, *, partial: bool) -> dict[str, Any]:
     out = terms_kwargs(body, partial=partial)
-    if not partial or "name" in body:
-        out["name"] = get_str(body, "name", required=True, max_length=200)
-    for key, attribute in (("description", "description"), ("lifecycleStatus", "lifecycle_status"),
-                           ("version", "version")):
-        if key in body:
-            out[attribute] = get_str(body, key)
+    out.update(named_changes(body, (("description", "description"), ("lifecycleStatus", "lifecycle_status"),
+                                    ("version", "version")), partial=partial))
     if "isBundle" in body:
         out["is_bundle"] = get_bool(body, "isBundle", default=False)
-    common.period_changes(body, out)
+    period_changes(body, out)
     return out
+
+
+def load(ident: str) -> ProductOfferingPrice | None:
+    return price_service.get_price(db.session, ident)
 
 
 def create(body: dict) -> ProductOfferingPrice:
@@ -141,22 +135,3 @@ def update(price: ProductOfferingPrice, body: dict) -> ProductOfferingPrice:
 
 def delete(price: ProductOfferingPrice) -> None:
     price_service.delete_price(db.session, price)
-
-
-RESOURCE = Resource(
-    name=NAME,
-    type_name="ProductOfferingPrice",
-    query=lambda: sa.select(ProductOfferingPrice).order_by(ProductOfferingPrice.id),
-    load=lambda ident: price_service.get_price(db.session, ident),
-    to_tmf=to_tmf,
-    create=create,
-    update=update,
-    delete=delete,
-    filters={
-        **common.lifecycle_filters(ProductOfferingPrice),
-        "priceType": by_text(ProductOfferingPrice.price_type),
-        "isBundle": by_flag(ProductOfferingPrice.is_bundle),
-        "price.unit": by_text(ProductOfferingPrice.currency),
-    },
-    description="Prices (recurring, one-time, usage) that offerings charge.",
-)

@@ -1,4 +1,4 @@
-"""Account Management (TMF666) API: ``billingAccount`` over ``billing.accounts``.
+"""TMF666 ``billingAccount`` JSON <-> ``billing.accounts``.
 
 Mapping choices, where TMF666 leaves room:
 
@@ -17,38 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-from flask import g
-
 from billing import accounts as service
 from billing.balances import balance_of
 from billing.models import ACCOUNT_STATES, PAYMENT_TYPES, BillingAccount
 from core.db import db
 from core.errors import ValidationError
 from core.money import quantize
-from crm.models import Customer
-from web import context
-from web.api import customer
-from web.api.filters import by_id, by_text
-from web.api.payload import get_decimal, get_int, get_obj, get_objects, get_str, ref_id
-from web.api.tmf import Resource, TmfApi
-
-API = TmfApi(
-    "accountManagement",
-    title="Account Management (TMF666)",
-    spec_file="TMF666-AccountManagement-v4.0.0.swagger.json",
-)
-
-def customer_ref(customer_id: int) -> dict:
-    """The TMF ``RelatedParty`` for a customer, as billing resources show it."""
-    found = db.session.get(Customer, customer_id)
-    return {"id": str(customer_id), "href": customer.API.href("customer", str(customer_id)),
-            "name": found.name if found else None, "role": "customer", "@referredType": "Customer"}
-
-
-def account_ref(account: BillingAccount) -> dict:
-    return {"id": str(account.id), "href": API.href("billingAccount", str(account.id)), "name": account.name,
-            "@referredType": "BillingAccount"}
+from web.api.tmf.payload import customer_party, get_decimal, get_int, get_obj, get_objects, get_str, ref_id
+from web.api.tmf629_customer.api import customer_ref
 
 
 def _money(amount, currency: str) -> dict:
@@ -90,13 +66,10 @@ def _customer_id(body: dict, *, required: bool) -> int | None:
         if required:
             raise ValidationError("a party with role customer is required", field="relatedParty")
         return None
-    chosen = [p for p in parties if str(p.get("role", "")).lower() == "customer"] or \
-             [p for p in parties if str(p.get("@referredType", "")).lower() == "customer"]
-    if not chosen and len(parties) == 1:
-        chosen = parties
-    if not chosen:
+    chosen = customer_party(parties)
+    if chosen is None:
         raise ValidationError("no party with role customer", field="relatedParty")
-    ident = ref_id(chosen[0], "relatedParty")
+    ident = ref_id(chosen, "relatedParty")
     if not ident.isdigit():
         raise ValidationError(f"there is no customer {ident}", field="relatedParty")
     return int(ident)
@@ -143,21 +116,22 @@ def _credit_limit(body: dict, currency: str | None) -> tuple[Any, str | None]:
     return get_decimal(limit, "value", required=True), unit
 
 
-def _create(body: dict) -> BillingAccount:
+def new_account(body: dict) -> dict[str, Any]:
+    """``service.create_account`` keyword arguments from a POST body (all but the operator's
+    default currency)."""
     currency = get_str(body, "currency")
     credit_limit, unit = _credit_limit(body, currency)
     bill_cycle_day = _bill_cycle_day(body)
     payment_type = _payment_type(body) or (
         "postpaid" if bill_cycle_day is not None or credit_limit not in (None, service.UNSET) else "prepaid")
-    return service.create_account(
-        db.session, context.clock(), context.events(), customer_id=_customer_id(body, required=True),
-        payment_type=payment_type, default_currency=context.settings().currency, name=get_str(body, "name"),
-        currency=currency or unit, bill_cycle_day=bill_cycle_day,
-        credit_limit=None if credit_limit is service.UNSET else credit_limit,
-        state=_state(body) or "Active")
+    return {"customer_id": _customer_id(body, required=True), "payment_type": payment_type,
+            "name": get_str(body, "name"), "currency": currency or unit, "bill_cycle_day": bill_cycle_day,
+            "credit_limit": None if credit_limit is service.UNSET else credit_limit,
+            "state": _state(body) or "Active"}
 
 
-def _update(account: BillingAccount, body: dict) -> BillingAccount:
+def account_changes(account: BillingAccount, body: dict) -> dict[str, Any]:
+    """``service.update_account`` keyword arguments from a PATCH body: only what it mentions."""
     credit_limit, _unit = _credit_limit(body, account.currency)
     bill_cycle_day = _bill_cycle_day(body)
     changes: dict[str, Any] = {"credit_limit": credit_limit}
@@ -173,35 +147,4 @@ def _update(account: BillingAccount, body: dict) -> BillingAccount:
         changes["customer_id"] = customer_id
     if (state := _state(body)) is not None:
         changes["state"] = state
-    return service.update_account(db.session, context.clock(), context.events(), account,
-                                  reason=f"api:{g.get('api_key_name', 'anonymous')}", **changes)
-
-
-def _delete(account: BillingAccount) -> None:
-    service.delete_account(db.session, account)
-
-
-def _load(ident: str) -> BillingAccount | None:
-    return db.session.get(BillingAccount, int(ident)) if ident.isdigit() else None
-
-
-API.add(Resource(
-    name="billingAccount",
-    type_name="BillingAccount",
-    query=lambda: sa.select(BillingAccount).order_by(BillingAccount.id),
-    load=_load,
-    to_tmf=to_tmf,
-    create=_create,
-    update=_update,
-    delete=_delete,
-    filters={
-        "id": by_id(BillingAccount.id),
-        "name": by_text(BillingAccount.name),
-        "state": by_text(BillingAccount.state),
-        "accountType": by_text(BillingAccount.payment_type, str.lower),
-        "paymentType": by_text(BillingAccount.payment_type, str.lower),
-        "currency": by_text(BillingAccount.currency, str.upper),
-        "relatedParty.id": by_id(BillingAccount.customer_id),
-    },
-    description="Billing accounts: who pays for subscriptions, prepaid or postpaid.",
-))
+    return changes

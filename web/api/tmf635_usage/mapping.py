@@ -1,5 +1,5 @@
-"""Usage Management (TMF635) API: ``usage`` lists mediation's normalised usage records with
-their state and lineage (read-only: usage comes from network element files, not from clients).
+"""TMF635 ``usage`` JSON from mediation's normalised usage records, with their state and
+lineage (read-only: usage comes from network element files, not from clients).
 
 - ``status``: handed to rating shows as ``guided``; ``rated``/``billed`` as such; a record
   rating could not price shows as ``rejected``. Filter with ``?status=rated``.
@@ -10,22 +10,13 @@ their state and lineage (read-only: usage comes from network element files, not 
 """
 from __future__ import annotations
 
-import importlib
-
 import sqlalchemy as sa
 
+from billing.rating.models import RatedUsage
 from core.clock import isoformat_z
 from core.db import db
 from mediation.models import MediationFile, UsageRecord
-from web.api.filters import by_id, by_instant, by_text
-from web.api.render import compact, drop_empty
-from web.api.tmf import Resource, TmfApi
-
-API = TmfApi(
-    "usageManagement",
-    title="Usage Management (TMF635)",
-    spec_file="TMF635-UsageManagement-v4.0.0.swagger.json",
-)
+from web.api.tmf.render import compact, drop_empty
 
 TMF_STATUS = {"distributed": "guided", "rated": "rated", "rating_error": "rejected", "billed": "billed"}
 STATUS_FROM_TMF = {tmf: ours for ours, tmf in TMF_STATUS.items()}
@@ -47,12 +38,7 @@ def _characteristics(record: UsageRecord, file: MediationFile | None) -> list[di
 
 
 def _rated(record: UsageRecord) -> list[dict]:
-    try:
-        models = importlib.import_module("billing.rating.models")
-    except ModuleNotFoundError:  # rating not installed: nothing is rated
-        return []
-    rated = db.session.scalars(sa.select(models.RatedUsage).where(
-        models.RatedUsage.usage_id == record.id).order_by(models.RatedUsage.id))
+    rated = db.session.scalars(sa.select(RatedUsage).where(RatedUsage.usage_id == record.id).order_by(RatedUsage.id))
     out = []
     for r in rated:
         if r.bucket_units and not r.amount:
@@ -86,23 +72,3 @@ def to_tmf(record: UsageRecord) -> dict:
         "ratedProductUsage": _rated(record),
         "@type": "Usage",
     })
-
-
-def _load(ident: str) -> UsageRecord | None:
-    return db.session.get(UsageRecord, int(ident)) if ident.isdigit() and int(ident) < 2**63 else None
-
-
-API.add(Resource(
-    name="usage",
-    type_name="Usage",
-    query=lambda: sa.select(UsageRecord).order_by(UsageRecord.id),
-    load=_load,
-    to_tmf=to_tmf,
-    filters={
-        "id": by_id(UsageRecord.id),
-        "status": by_text(UsageRecord.state, lambda value: STATUS_FROM_TMF.get(value, value)),
-        "usageType": by_text(UsageRecord.service),
-        "usageDate": by_instant(UsageRecord.started_at),
-    },
-    description="Normalised usage records from mediation, with state and lineage (read-only).",
-))

@@ -1,6 +1,5 @@
-"""The TM Forum Open API conventions, written once for every resource.
+"""``TmfApi``: one TM Forum API (``productCatalogManagement/v4``) serving its ``Resource``s.
 
-A ``TmfApi`` is one API (``productCatalogManagement/v4``) holding ``Resource`` definitions.
 For each resource it serves:
 
 - ``GET    /<name>``        list: JSON array, ``X-Total-Count``/``X-Result-Count``,
@@ -15,8 +14,7 @@ owns the use case, so it commits here, once.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,42 +23,13 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from core.db import db
 from web.api.auth import require_api_key
 from web.api.errors import ApiError
-from web.api.filters import MAX_ID
-from web.api.payload import json_body
+from web.api.tmf.filters import MAX_ID
+from web.api.tmf.payload import json_body
+from web.api.tmf.query import fields, json_match, paging, project, split_filters
+from web.api.tmf.resource import Resource
 
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 1000
 # Most rows a filter on rendered JSON (one with no SQL equivalent) may examine.
 MAX_SCAN = 20_000
-# Query parameters that steer the listing rather than filter it.
-RESERVED_PARAMS = {"fields", "offset", "limit", "sort", "depth", "expand"}
-
-Filter = Callable[[str], sa.ColumnElement[bool]]
-
-
-@dataclass
-class Resource:
-    """One TMF resource collection and the functions that give it meaning.
-
-    ``load(id)`` returns the model or None; ``to_tmf(model)`` returns the JSON without
-    ``href`` (added here). ``create(body)``/``update(model, body)``/``delete(model)`` call the
-    domain services; leave one as None and that method answers 405.
-    ``filters`` maps attribute names to SQL conditions; any other attribute is still
-    filterable, matched on the rendered JSON (dotted paths like ``relatedParty.id``).
-    """
-
-    name: str
-    type_name: str
-    query: Callable[[], sa.Select]
-    load: Callable[[str], Any]
-    to_tmf: Callable[[Any], dict]
-    create: Callable[[dict], Any] | None = None
-    update: Callable[[Any, dict], Any] | None = None
-    delete: Callable[[Any], None] | None = None
-    filters: Mapping[str, Filter] = field(default_factory=dict)
-    ident: Callable[[Any], str] = lambda model: str(model.id)
-    schema: str | None = None  # TMF definition name for the OpenAPI document; defaults to type_name
-    description: str = ""
 
 
 class TmfApi:
@@ -92,6 +61,12 @@ class TmfApi:
     def href(self, resource_name: str, ident: str) -> str:
         return f"{base_url()}{self.prefix}/{resource_name}/{ident}"
 
+    def reference(self, resource_name: str, ident: Any, referred_type: str, **attributes: Any) -> dict[str, Any]:
+        """A TMF reference to one of this API's resources: ``id``, ``href``, then ``attributes``
+        in the order given (``name``, ``role``...), then ``@referredType``."""
+        ident = str(ident)
+        return {"id": ident, "href": self.href(resource_name, ident), **attributes, "@referredType": referred_type}
+
     def render(self, resource: Resource, model: Any) -> dict:
         body = resource.to_tmf(model)
         ident = resource.ident(model)
@@ -104,9 +79,9 @@ class TmfApi:
 
     def _lister(self, resource: Resource):
         def list_resources():
-            offset, limit = _paging()
-            fields = _fields()
-            sql_filters, json_filters = _split_filters(resource)
+            offset, limit = paging()
+            wanted = fields()
+            sql_filters, json_filters = split_filters(resource.filters)
             stmt = resource.query()
             for name, value in sql_filters:
                 stmt = stmt.where(resource.filters[name](value))
@@ -124,14 +99,14 @@ class TmfApi:
                                    f"{', '.join(sorted(resource.filters)) or 'an indexed attribute'} first.",
                                    code="filter_too_broad")
                 rendered = [self.render(resource, m) for m in db.session.scalars(stmt)]
-                matches = [r for r in rendered if all(_json_match(r, n, v) for n, v in json_filters)]
+                matches = [r for r in rendered if all(json_match(r, n, v) for n, v in json_filters)]
                 total = len(matches)
                 page = matches[offset:offset + limit]
             else:
                 total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
                 page = [self.render(resource, m)
                         for m in db.session.scalars(stmt.offset(offset).limit(limit))]
-            response = jsonify([_project(item, fields) for item in page])
+            response = jsonify([project(item, wanted) for item in page])
             response.headers["X-Total-Count"] = str(total)
             response.headers["X-Result-Count"] = str(len(page))
             return response
@@ -149,15 +124,13 @@ class TmfApi:
 
     def _getter(self, resource: Resource):
         def get_resource(ident: str):
-            return jsonify(_project(self.render(resource, self._found(resource, ident)), _fields()))
+            return jsonify(project(self.render(resource, self._found(resource, ident)), fields()))
 
         return get_resource
 
     def _creator(self, resource: Resource):
         def create_resource():
-            if resource.create is None:
-                raise ApiError(405, "Method not allowed", f"{resource.type_name} cannot be created here.")
-            model = resource.create(json_body())
+            model = _allowed(resource.create, resource, "created")(json_body())
             db.session.commit()
             body = self.render(resource, model)
             response = jsonify(body)
@@ -169,15 +142,14 @@ class TmfApi:
 
     def _patcher(self, resource: Resource):
         def patch_resource(ident: str):
-            if resource.update is None:
-                raise ApiError(405, "Method not allowed", f"{resource.type_name} cannot be changed here.")
+            update = _allowed(resource.update, resource, "changed")
             model = self._found(resource, ident)
             body = json_body()
             for immutable in ("id", "href"):
                 if immutable in body and str(body[immutable]) != (
                         ident if immutable == "id" else self.href(resource.name, ident)):
                     raise ApiError(400, f"{immutable} cannot be changed", code="immutable_attribute")
-            model = resource.update(model, body)
+            model = update(model, body)
             db.session.commit()
             return jsonify(self.render(resource, model))
 
@@ -185,100 +157,21 @@ class TmfApi:
 
     def _deleter(self, resource: Resource):
         def delete_resource(ident: str):
-            if resource.delete is None:
-                raise ApiError(405, "Method not allowed", f"{resource.type_name} cannot be deleted here.")
-            resource.delete(self._found(resource, ident))
+            _allowed(resource.delete, resource, "deleted")(self._found(resource, ident))
             db.session.commit()
             return Response(status=204)
 
         return delete_resource
 
 
+def _allowed(operation: Callable | None, resource: Resource, done: str) -> Callable:
+    """The resource's operation, or 405 when it has none."""
+    if operation is None:
+        raise ApiError(405, "Method not allowed", f"{resource.type_name} cannot be {done} here.")
+    return operation
+
+
 def base_url() -> str:
     """Where clients reach us: ``PUBLIC_BASE_URL`` behind a proxy, else the request's host."""
     configured = current_app.config.get("PUBLIC_BASE_URL")
     return configured or request.host_url.rstrip("/")
-
-
-def _int_param(name: str, default: int, minimum: int, maximum: int) -> int:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"{name} must be an integer", f"{name}={raw!r} is not an integer.",
-                       code="invalid_query") from None
-    if value < minimum:
-        raise ApiError(400, f"{name} must be at least {minimum}", code="invalid_query")
-    return min(value, maximum)
-
-
-def _paging() -> tuple[int, int]:
-    return _int_param("offset", 0, 0, 10**9), _int_param("limit", DEFAULT_LIMIT, 0, MAX_LIMIT)
-
-
-def _fields() -> list[str] | None:
-    raw = request.args.get("fields")
-    if not raw:
-        return None
-    names = [n.strip() for n in raw.split(",") if n.strip()]
-    return None if "all" in names else names
-
-
-def _project(item: dict, fields: list[str] | None) -> dict:
-    """Keep ``id``, ``href`` and the named attributes; ``a.b`` keeps only ``b`` inside ``a``."""
-    if fields is None:
-        return item
-    out = {k: item[k] for k in ("id", "href") if k in item}
-    for name in fields:
-        _copy_path(item, out, name.split("."))
-    return out
-
-
-def _copy_path(source: Any, target: dict, path: list[str]) -> None:
-    head, rest = path[0], path[1:]
-    if not isinstance(source, dict) or head not in source:
-        return
-    value = source[head]
-    if not rest or not isinstance(value, (dict, list)):
-        target[head] = value
-    elif isinstance(value, dict):
-        _copy_path(value, target.setdefault(head, {}), rest)
-    else:
-        existing = target.setdefault(head, [{} for _ in value])
-        for element, out in zip(value, existing, strict=False):
-            _copy_path(element, out, rest)
-
-
-def _split_filters(resource: Resource) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    sql, json = [], []
-    for name in request.args:
-        if name in RESERVED_PARAMS:
-            continue
-        for value in request.args.getlist(name):
-            (sql if name in resource.filters else json).append((name, value))
-    return sql, json
-
-
-def _json_match(item: Any, path: str, expected: str) -> bool:
-    """Does the attribute at ``path`` equal ``expected``? Arrays match if any element does;
-    ``a,b`` in the value means any of them."""
-    wanted = set(expected.split(",")) if "," in expected else {expected}
-    head, _, rest = path.partition(".")
-    if isinstance(item, list):
-        return any(_json_match(element, path, expected) for element in item)
-    if not isinstance(item, dict) or head not in item:
-        return False
-    value = item[head]
-    if rest:
-        return _json_match(value, rest, expected)
-    if isinstance(value, list):
-        return any(_scalar_text(v) in wanted for v in value)
-    return _scalar_text(value) in wanted
-
-
-def _scalar_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)

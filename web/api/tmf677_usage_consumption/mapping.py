@@ -1,4 +1,4 @@
-"""Usage Consumption (TMF677): ``queryUsageConsumption`` answers what a line may still use.
+"""TMF677 ``queryUsageConsumption`` JSON: search criteria in, what each line may still use out.
 
 POST a query naming lines by ``searchCriteria.product[].id`` (the TMF637 product, i.e. the
 subscription), by MSISDN (``searchCriteria.logicalResource[]`` with ``name`` or ``id`` the number,
@@ -15,33 +15,23 @@ import copy
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
-
 from billing.rating import consumption as service
 from billing.rating.models import ConsumptionQuery
 from core.clock import isoformat_z
-from core.db import db
 from core.errors import ValidationError
 from core.money import quantize
 from core.msisdn import normalise
 from web import context
-from web.api import account as account_api
-from web.api import inventory
-from web.api.filters import by_id
-from web.api.payload import get_obj, get_objects, ref_id
-from web.api.render import compact
-from web.api.tmf import Resource, TmfApi
-
-API = TmfApi(
-    "usageConsumption",
-    title="Usage Consumption (TMF677)",
-    spec_file="TMF677-UsageConsumption-v4.0.0.swagger.json",
-)
+from web.api.tmf.payload import get_obj, get_objects, ref_id
+from web.api.tmf.render import compact
+from web.api.tmf637_inventory.api import product_ref
+from web.api.tmf666_account.api import account_ref
 
 UNITS = {"voice": "seconds", "sms": "messages", "data": "bytes"}
 
 
-def _criteria(body: dict) -> tuple[list[int], list[str], list[int]]:
+def criteria_from(body: dict) -> tuple[list[int], list[str], list[int]]:
+    """The lines a query names: (subscription ids, MSISDNs, billing account ids); 400 if none."""
     search = get_obj(body, "searchCriteria") or {}
     products, msisdns, accounts = [], [], []
     for index, ref in enumerate(get_objects(search, "product")):
@@ -66,7 +56,7 @@ def _criteria(body: dict) -> tuple[list[int], list[str], list[int]]:
     return products, msisdns, accounts
 
 
-def _bucket(bucket, product_ref: dict, paid: int) -> dict:
+def _bucket(bucket, line_ref: dict, paid: int) -> dict:
     units = UNITS[bucket.service]
     used = bucket.initial - bucket.remaining
     return compact({
@@ -83,7 +73,7 @@ def _bucket(bucket, product_ref: dict, paid: int) -> dict:
              "@type": "ConsumptionSummary"}],
         "validFor": compact({"startDateTime": isoformat_z(bucket.valid_from),
                              "endDateTime": isoformat_z(bucket.valid_to)}),
-        "product": [product_ref], "@type": "BucketRefOrValue"})
+        "product": [line_ref], "@type": "BucketRefOrValue"})
 
 
 def _readable(service_name: str, amount: int) -> str:
@@ -94,32 +84,24 @@ def _readable(service_name: str, amount: int) -> str:
     return f"{amount} SMS"
 
 
-def _line(consumption: service.LineConsumption) -> dict:
+def line_json(consumption: service.LineConsumption) -> dict:
+    """One ``usageConsumption`` of the answer: a line's buckets and, on prepaid, its balance."""
     line, account = consumption.subscription, consumption.account
-    product_ref = {"id": str(line.id), "href": inventory.API.href("product", str(line.id)), "name": line.msisdn,
-                   "@referredType": "Product"}
-    buckets = [_bucket(b, product_ref, consumption.out_of_bucket.get(b.service, 0)) for b in consumption.buckets]
+    line_ref = product_ref(line.id, name=line.msisdn)
+    buckets = [_bucket(b, line_ref, consumption.out_of_bucket.get(b.service, 0)) for b in consumption.buckets]
     if consumption.balance is not None:
         buckets.append({"id": f"balance-{account.id}", "name": "Prepaid balance", "usageType": "monetary",
                         "isShared": True, "status": "active",
                         # Kept as text in the stored answer (JSON columns hold no Decimal); see to_tmf.
                         "remainingValue": {"amount": str(quantize(consumption.balance, account.currency)),
                                            "units": account.currency},
-                        "partyAccount": {**account_api.account_ref(account), "@type": "PartyAccountRef"},
+                        "partyAccount": {**account_ref(account), "@type": "PartyAccountRef"},
                         "@type": "BucketRefOrValue"})
     return {"id": str(line.id), "state": "done", "name": f"Consumption of {line.msisdn}",
-            "product": [product_ref], "logicalResource": [{"id": line.msisdn, "name": "MSISDN",
-                                                           "@referredType": "MSISDN"}],
-            "partyAccount": [{**account_api.account_ref(account), "@type": "PartyAccountRef"}],
+            "product": [line_ref], "logicalResource": [{"id": line.msisdn, "name": "MSISDN",
+                                                        "@referredType": "MSISDN"}],
+            "partyAccount": [{**account_ref(account), "@type": "PartyAccountRef"}],
             "bucketRefOrValue": buckets, "@type": "UsageConsumption"}
-
-
-def create(body: dict) -> ConsumptionQuery:
-    products, msisdns, accounts = _criteria(body)
-    lines = service.lines_for(db.session, subscription_ids=products, msisdns=msisdns, account_ids=accounts)
-    report = [_line(c) for c in service.consumption_of(db.session, context.clock(), lines)]
-    criteria = {k: v for k, v in body.items() if k in ("searchCriteria", "partyAccount", "relatedParty")}
-    return service.save_query(db.session, context.clock(), criteria, lines, report)
 
 
 def to_tmf(query: ConsumptionQuery) -> dict[str, Any]:
@@ -130,15 +112,3 @@ def to_tmf(query: ConsumptionQuery) -> dict[str, Any]:
                 bucket["remainingValue"]["amount"] = Decimal(bucket["remainingValue"]["amount"])
     return {"queryUsageConsumptionDate": query.created_at, **query.criteria, "usageConsumption": report,
             "@type": "QueryUsageConsumption"}
-
-
-def _load(ident: str) -> ConsumptionQuery | None:
-    return db.session.get(ConsumptionQuery, int(ident)) if ident.isdigit() and len(ident) < 19 else None
-
-
-API.add(Resource(
-    name="queryUsageConsumption", type_name="QueryUsageConsumption",
-    query=lambda: sa.select(ConsumptionQuery).order_by(ConsumptionQuery.id),
-    load=_load, to_tmf=to_tmf, create=create, filters={"id": by_id(ConsumptionQuery.id)},
-    description="Balances and buckets of lines, answered when posted.",
-))

@@ -1,4 +1,4 @@
-"""Party Interaction (TMF683) API, read only: every message in and out on every channel.
+"""TMF683 ``partyInteraction`` JSON, read only: every message in and out on every channel.
 
 One ``PartyInteraction`` per message. ``direction`` is ``inbound``/``outbound``; ``channel``
 names the channel (``ussd``, ``sms``); ``status`` is the delivery status (``received`` for
@@ -9,20 +9,9 @@ purpose (``selfService``, ``agent``, ``notification``, ``sessionEnd``).
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from core.db import db
 from crm.conversations.models import Interaction
-from web.api import customer
-from web.api.filters import by_id, by_text
-from web.api.render import compact
-from web.api.tmf import Resource, TmfApi
-
-API = TmfApi(
-    "partyInteraction",
-    title="Party Interaction (TMF683)",
-    spec_file="TMF683-PartyInteraction-v4.0.0.swagger.json",
-)
+from web.api.tmf.render import compact
+from web.api.tmf629_customer import api as customer_api
 
 DIRECTIONS = {"in": "inbound", "out": "outbound"}
 
@@ -30,8 +19,7 @@ DIRECTIONS = {"in": "inbound", "out": "outbound"}
 def to_tmf(row: Interaction) -> dict:
     parties = [{"id": row.address, "name": row.address, "role": "contact", "@referredType": "ContactMedium"}]
     if row.customer_id is not None:
-        parties.insert(0, {"id": str(row.customer_id), "href": customer.API.href("customer", str(row.customer_id)),
-                           "role": "customer", "@referredType": "Customer"})
+        parties.insert(0, customer_api.API.reference("customer", row.customer_id, "Customer", role="customer"))
     return compact({
         "creationDate": row.occurred_at,
         "interactionDate": {"startDateTime": row.occurred_at},
@@ -48,26 +36,3 @@ def to_tmf(row: Interaction) -> dict:
         "relatedParty": parties,
         "@type": "PartyInteraction",
     })
-
-
-def _load(ident: str) -> Interaction | None:
-    return db.session.get(Interaction, int(ident)) if ident.isdigit() else None
-
-
-API.add(Resource(
-    name="partyInteraction",
-    type_name="PartyInteraction",
-    query=lambda: sa.select(Interaction).order_by(Interaction.id.desc()),
-    load=_load,
-    to_tmf=to_tmf,
-    filters={
-        "id": by_id(Interaction.id),
-        "status": by_text(Interaction.status),
-        "reason": by_text(Interaction.purpose),
-        "direction": by_text(Interaction.direction, lambda v: {"inbound": "in", "outbound": "out"}.get(v, v)),
-        "channel.id": by_text(Interaction.channel),
-        "channel.name": by_text(Interaction.channel),
-        "relatedParty.id": lambda raw: sa.or_(by_text(Interaction.address)(raw), by_id(Interaction.customer_id)(raw)),
-    },
-    description="Messages in and out on every channel (USSD, SMS), newest first; read only.",
-))

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-
 from catalog import offerings as offering_service
 from catalog import prices as price_service
 from catalog.models import ProductOffering, ProductOfferingPrice, ProductOfferingVersion
@@ -35,15 +33,13 @@ from catalog.versions import Allowances, open_version
 from core.clock import isoformat_z
 from core.db import db
 from core.errors import ValidationError
-from web.api import catalog_common as common
-from web.api.catalog_prices import price_values, terms_kwargs
-from web.api.filters import by_flag, by_text
-from web.api.payload import get_bool, get_int, get_obj, get_objects, get_str
-from web.api.render import compact, period
-from web.api.tmf import Resource
+from web.api.tmf.payload import get_bool, get_int, get_obj, get_objects, get_str
+from web.api.tmf.render import compact, period
+from web.api.tmf620_catalog.api import local_id, local_ids, ref
+from web.api.tmf620_catalog.lifecycle import named_changes, period_changes
+from web.api.tmf620_catalog.prices import price_values, terms_kwargs
 from web.context import clock, events
 
-NAME = "productOffering"
 _REFERENCE_KEYS = ("id", "href", "name", "version", "@referredType", "@type")
 
 
@@ -64,8 +60,8 @@ def to_tmf(offering: ProductOffering) -> dict[str, Any]:
     out = compact(out)
     # Always present (null when none): conformance clients expect the attribute on simple offerings.
     out["productSpecification"] = _specification_json(offering)
-    out["category"] = [common.ref("category", c, "Category") for c in offering.categories]
-    out["bundledProductOffering"] = [common.ref(NAME, b, "ProductOffering", lifecycleStatus=b.lifecycle_status)
+    out["category"] = [ref("category", c, "Category") for c in offering.categories]
+    out["bundledProductOffering"] = [ref("productOffering", b, "ProductOffering", lifecycleStatus=b.lifecycle_status)
                                      for b in offering.bundled]
     out["productOfferingPrice"] = [_price_ref(p) for p in version.prices]
     out.update(code=offering.code, kind=offering.kind, paymentType=offering.payment_type)
@@ -80,12 +76,12 @@ def to_tmf(offering: ProductOffering) -> dict[str, Any]:
 def _specification_json(offering: ProductOffering) -> dict[str, Any] | None:
     spec = offering.specification
     if spec is not None:
-        return common.ref("productSpecification", spec, "ProductSpecification", version=spec.version)
+        return ref("productSpecification", spec, "ProductSpecification", version=spec.version)
     return offering.external_specification
 
 
 def _price_ref(price: ProductOfferingPrice) -> dict[str, Any]:
-    return {**common.ref("productOfferingPrice", price, "ProductOfferingPrice"), **price_values(price)}
+    return {**ref("productOfferingPrice", price, "ProductOfferingPrice"), **price_values(price)}
 
 
 def _allowance_json(version: ProductOfferingVersion) -> dict[str, Any]:
@@ -114,7 +110,7 @@ def _prices(body: dict) -> list[ProductOfferingPrice | price_service.PriceTerms]
         field = f"productOfferingPrice[{index}]"
         existing = None
         if entry.get("id") is not None or entry.get("href") is not None:
-            existing = price_service.get_price(db.session, common.local_id(entry, field))
+            existing = price_service.get_price(db.session, local_id(entry, field))
             if existing is None:
                 raise ValidationError("refers to no known productOfferingPrice", field=field)
             current = price_values(existing)
@@ -151,26 +147,20 @@ def _specification(body: dict, changes: dict[str, Any]) -> None:
 
 def _kwargs(body: dict, offering: ProductOffering | None = None) -> dict[str, Any]:
     """Service keyword arguments from a POST body, or from a PATCH body of ``offering``."""
-    partial = offering is not None
-    out: dict[str, Any] = {}
-    if not partial or "name" in body:
-        out["name"] = get_str(body, "name", required=True, max_length=200)
-    for key, attribute in (("description", "description"), ("code", "code"), ("statusReason", "status_reason"),
-                           ("lifecycleStatus", "lifecycle_status")):
-        if key in body:
-            out[attribute] = get_str(body, key)
+    out = named_changes(body, (("description", "description"), ("code", "code"), ("statusReason", "status_reason"),
+                               ("lifecycleStatus", "lifecycle_status")), partial=offering is not None)
     for key, attribute in (("kind", "kind"), ("paymentType", "payment_type")):
         if key in body and body[key] is not None:
             out[attribute] = get_str(body, key)
     for key, attribute in (("isBundle", "is_bundle"), ("isSellable", "is_sellable")):
         if key in body and body[key] is not None:
             out[attribute] = get_bool(body, key)
-    common.period_changes(body, out)
+    period_changes(body, out)
     _specification(body, out)
     if "category" in body:
-        out["category_ids"] = common.local_ids(get_objects(body, "category"), "category")
+        out["category_ids"] = local_ids(get_objects(body, "category"), "category")
     if "bundledProductOffering" in body:
-        out["bundled_offering_ids"] = common.local_ids(get_objects(body, "bundledProductOffering"),
+        out["bundled_offering_ids"] = local_ids(get_objects(body, "bundledProductOffering"),
                                                        "bundledProductOffering")
     if "productOfferingPrice" in body:
         out["prices"] = _prices(body)
@@ -180,6 +170,10 @@ def _kwargs(body: dict, offering: ProductOffering | None = None) -> dict[str, An
     if "validityDays" in body:
         out["validity_days"] = get_int(body, "validityDays", minimum=1)
     return out
+
+
+def load(ident: str) -> ProductOffering | None:
+    return offering_service.get_offering(db.session, ident)
 
 
 def create(body: dict) -> ProductOffering:
@@ -197,24 +191,3 @@ def update(offering: ProductOffering, body: dict) -> ProductOffering:
 
 def delete(offering: ProductOffering) -> None:
     offering_service.delete_offering(db.session, offering)
-
-
-RESOURCE = Resource(
-    name=NAME,
-    type_name="ProductOffering",
-    query=lambda: sa.select(ProductOffering).order_by(ProductOffering.id),
-    load=lambda ident: offering_service.get_offering(db.session, ident),
-    to_tmf=to_tmf,
-    create=create,
-    update=update,
-    delete=delete,
-    filters={
-        **common.lifecycle_filters(ProductOffering),
-        "code": by_text(ProductOffering.code),
-        "kind": by_text(ProductOffering.kind),
-        "paymentType": by_text(ProductOffering.payment_type),
-        "isBundle": by_flag(ProductOffering.is_bundle),
-        "isSellable": by_flag(ProductOffering.is_sellable),
-    },
-    description="Offerings: prepaid and postpaid plans, bundles and add-ons, with versioned terms.",
-)

@@ -1,4 +1,4 @@
-"""TMF622 JSON to ``orders`` requests and back.
+"""TMF622 ``productOrder`` and ``cancelProductOrder`` JSON to ``orders`` requests and back.
 
 Mapping choices, where TMF622 leaves room:
 
@@ -26,10 +26,22 @@ from core.errors import ValidationError
 from crm.models import Customer
 from orders.capture import ItemRequest, OrderRequest
 from orders.models import CancelProductOrder, ProductOrder, ProductOrderItem
-from web.api import catalog, inventory
-from web.api.account import account_ref, customer_ref
-from web.api.payload import get_datetime, get_int, get_list, get_obj, get_objects, get_str, ref_id
-from web.api.render import compact
+from web.api.tmf.payload import (
+    customer_party,
+    get_datetime,
+    get_int,
+    get_list,
+    get_obj,
+    get_objects,
+    get_str,
+    ref_id,
+)
+from web.api.tmf.render import compact
+from web.api.tmf620_catalog.api import offering_ref
+from web.api.tmf622_ordering.api import API
+from web.api.tmf629_customer.api import customer_ref
+from web.api.tmf637_inventory.api import product_ref
+from web.api.tmf666_account.api import account_ref
 
 MAX_KEY = 150
 
@@ -40,13 +52,10 @@ def _digits(value: str | None) -> int | None:
 
 def _customer(body: dict) -> tuple[int | None, tuple[dict, ...]]:
     parties = get_objects(body, "relatedParty")
-    chosen = [p for p in parties if str(p.get("role", "")).lower() == "customer"] or \
-             [p for p in parties if str(p.get("@referredType", "")).lower() == "customer"]
-    if not chosen and len(parties) == 1:
-        chosen = parties
+    chosen = customer_party(parties)
     customer_id = None
-    if chosen:
-        ident = _digits(ref_id(chosen[0], "relatedParty"))
+    if chosen is not None:
+        ident = _digits(ref_id(chosen, "relatedParty"))
         if ident is not None and db.session.get(Customer, ident) is not None:
             customer_id = ident
     return customer_id, tuple(parties)
@@ -137,10 +146,7 @@ def _item_tmf(item: ProductOrderItem) -> dict[str, Any]:
     out: dict[str, Any] = {"id": item.item_ref, "action": item.action, "state": item.state,
                            "quantity": item.quantity, "@type": "ProductOrderItem"}
     if item.offering_id is not None:
-        offering = db.session.get(ProductOffering, item.offering_id)
-        out["productOffering"] = {"id": str(item.offering_id),
-                                  "href": catalog.API.href("productOffering", str(item.offering_id)),
-                                  "name": offering.name if offering else None, "@referredType": "ProductOffering"}
+        out["productOffering"] = offering_ref(item.offering_id)
     elif item.offering_ref:
         out["productOffering"] = {"id": item.offering_ref, "@referredType": "ProductOffering"}
     characteristics = [{"name": name, "valueType": "string", "value": value}
@@ -149,8 +155,7 @@ def _item_tmf(item: ProductOrderItem) -> dict[str, Any]:
                        if value]
     product: dict[str, Any] = {}
     if item.subscription_id is not None:
-        product = {"id": str(item.subscription_id),
-                   "href": inventory.API.href("product", str(item.subscription_id)), "@referredType": "Product"}
+        product = product_ref(item.subscription_id)
     elif item.product_ref:
         product = {"id": item.product_ref, "@referredType": "Product"}
     if item.requested.get("status"):
@@ -190,12 +195,12 @@ def order_tmf(order: ProductOrder) -> dict[str, Any]:
     })
 
 
-def cancel_tmf(cancel: CancelProductOrder, order_href: str) -> dict[str, Any]:
+def cancel_tmf(cancel: CancelProductOrder) -> dict[str, Any]:
     return compact({
         "state": cancel.state,
         "cancellationReason": cancel.reason,
         "requestedCancellationDate": cancel.requested_cancellation_date,
         "effectiveCancellationDate": cancel.effective_cancellation_date,
-        "productOrder": {"id": str(cancel.order_id), "href": order_href, "@referredType": "ProductOrder"},
+        "productOrder": API.reference("productOrder", cancel.order_id, "ProductOrder"),
         "@type": "CancelProductOrder",
     })

@@ -1,4 +1,4 @@
-"""Product Ordering (TMF622) API: ``productOrder`` and ``cancelProductOrder`` over ``orders``.
+"""The TMF622 resources: ``productOrder`` and ``cancelProductOrder`` over ``orders``.
 
 - ``POST productOrder`` places the order and, unless its ``requestedStartDate`` is in the
   future (then it is ``pending`` until ``flask orders run-due``), runs it at once: the answer
@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import current_app
 
 from core.db import db
@@ -21,16 +20,11 @@ from orders.capture import place_order
 from orders.models import CancelProductOrder, ProductOrder
 from orders.provisioning import ProvisioningAdapter
 from web import context
-from web.api.filters import by_id, by_instant, by_text
-from web.api.ordering_mapping import cancel_tmf, order_request, order_tmf
-from web.api.payload import get_datetime, get_obj, get_str, ref_id
-from web.api.tmf import Resource, TmfApi
-
-API = TmfApi(
-    "productOrderingManagement",
-    title="Product Ordering (TMF622)",
-    spec_file="TMF622-ProductOrdering-v4.0.0.swagger.json",
-)
+from web.api.tmf.filters import by_id, by_instant, by_text
+from web.api.tmf.payload import get_datetime, get_obj, get_str, ref_id
+from web.api.tmf.resource import load_by_id, model_resource
+from web.api.tmf622_ordering.api import API
+from web.api.tmf622_ordering.mapping import cancel_tmf, order_request, order_tmf
 
 
 def provisioning() -> ProvisioningAdapter:
@@ -77,20 +71,19 @@ def _update(order: ProductOrder, body: dict) -> ProductOrder:
     raise ValidationError("state may be set to inProgress (retry a held order) or cancelled", field="state")
 
 
-def _load_order(ident: str) -> ProductOrder | None:
-    return db.session.get(ProductOrder, int(ident)) if ident.isdigit() and len(ident) < 10 else None
+# Order ids are INTEGERs: a longer number names no order, and PostgreSQL would refuse it.
+_load_order = load_by_id(ProductOrder, max_digits=9)
 
 
-API.add(Resource(
+API.add(model_resource(
+    ProductOrder,
     name="productOrder",
     type_name="ProductOrder",
-    query=lambda: sa.select(ProductOrder).order_by(ProductOrder.id),
     load=_load_order,
     to_tmf=order_tmf,
     create=_create,
     update=_update,
     filters={
-        "id": by_id(ProductOrder.id),
         "state": by_text(ProductOrder.state),
         "externalId": by_text(ProductOrder.external_id),
         "orderDate": by_instant(ProductOrder.order_date),
@@ -112,20 +105,14 @@ def _cancel(body: dict) -> CancelProductOrder:
                                      requested_date=get_datetime(body, "requestedCancellationDate"))
 
 
-def _cancel_tmf(cancel: CancelProductOrder) -> dict:
-    return cancel_tmf(cancel, API.href("productOrder", str(cancel.order_id)))
-
-
-API.add(Resource(
+API.add(model_resource(
+    CancelProductOrder,
     name="cancelProductOrder",
     type_name="CancelProductOrder",
-    query=lambda: sa.select(CancelProductOrder).order_by(CancelProductOrder.id),
-    load=lambda ident: db.session.get(CancelProductOrder, int(ident)) if ident.isdigit() and len(ident) < 10
-    else None,
-    to_tmf=_cancel_tmf,
+    load=load_by_id(CancelProductOrder, max_digits=9),
+    to_tmf=cancel_tmf,
     create=_cancel,
     filters={
-        "id": by_id(CancelProductOrder.id),
         "state": by_text(CancelProductOrder.state),
         "productOrder.id": by_id(CancelProductOrder.order_id),
     },

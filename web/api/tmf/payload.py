@@ -1,10 +1,12 @@
 """Reading TMF request bodies: each getter names the field and the reason when input is wrong.
 
-Mappers in ``web/api/*`` use these to turn JSON into the keyword arguments of a service call.
+Mappers in ``web/api/tmf6xx_*`` use these to turn JSON into the keyword arguments of a service call.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -37,11 +39,28 @@ def _fail(field: str, message: str) -> ValidationError:
     return ValidationError(message, field=field)
 
 
+def _absent(body: dict, field: str, *, required: bool = False) -> bool:
+    """Is ``field`` missing or null? A required one raises instead."""
+    if field in body and body[field] is not None:
+        return False
+    if required:
+        raise _fail(field, "is required")
+    return True
+
+
+@contextmanager
+def at(prefix: str) -> Iterator[None]:
+    """Name the enclosing attribute in errors raised inside (``contactMedium[1].phoneNumber``)."""
+    try:
+        yield
+    except ValidationError as error:
+        error.field = f"{prefix}.{error.field}" if error.field else prefix
+        raise
+
+
 def get_str(body: dict, field: str, *, required: bool = False, default: Any = MISSING,
             max_length: int | None = None, choices: tuple[str, ...] | None = None) -> Any:
-    if field not in body or body[field] is None:
-        if required:
-            raise _fail(field, "is required")
+    if _absent(body, field, required=required):
         return None if default is MISSING else default
     value = body[field]
     if not isinstance(value, str):
@@ -56,7 +75,7 @@ def get_str(body: dict, field: str, *, required: bool = False, default: Any = MI
 
 
 def get_bool(body: dict, field: str, *, default: Any = MISSING) -> Any:
-    if field not in body or body[field] is None:
+    if _absent(body, field):
         return None if default is MISSING else default
     value = body[field]
     if not isinstance(value, bool):
@@ -66,9 +85,7 @@ def get_bool(body: dict, field: str, *, default: Any = MISSING) -> Any:
 
 def get_int(body: dict, field: str, *, required: bool = False, default: Any = MISSING,
             minimum: int | None = None, maximum: int | None = None) -> Any:
-    if field not in body or body[field] is None:
-        if required:
-            raise _fail(field, "is required")
+    if _absent(body, field, required=required):
         return None if default is MISSING else default
     value = body[field]
     if isinstance(value, bool) or not isinstance(value, int):
@@ -86,18 +103,14 @@ def get_int(body: dict, field: str, *, required: bool = False, default: Any = MI
 def get_decimal(body: dict, field: str, *, required: bool = False, default: Any = MISSING) -> Any:
     """A decimal from a JSON string or number. JSON numbers arrive as ``Decimal`` already
     (``web.json_provider`` parses them as written), never through float."""
-    if field not in body or body[field] is None:
-        if required:
-            raise _fail(field, "is required")
+    if _absent(body, field, required=required):
         return None if default is MISSING else default
     value = body[field]
     return to_decimal(value, field=field)
 
 
 def get_datetime(body: dict, field: str, *, required: bool = False) -> dt.datetime | None:
-    if field not in body or body[field] is None:
-        if required:
-            raise _fail(field, "is required")
+    if _absent(body, field, required=required):
         return None
     try:
         return parse_datetime(body[field])
@@ -118,9 +131,7 @@ def get_period(body: dict, field: str = "validFor") -> tuple[dt.datetime | None,
 
 
 def get_obj(body: dict, field: str, *, required: bool = False) -> dict | None:
-    if field not in body or body[field] is None:
-        if required:
-            raise _fail(field, "is required")
+    if _absent(body, field, required=required):
         return None
     value = body[field]
     if not isinstance(value, dict):
@@ -129,9 +140,7 @@ def get_obj(body: dict, field: str, *, required: bool = False) -> dict | None:
 
 
 def get_list(body: dict, field: str, *, required: bool = False) -> list | None:
-    if field not in body or body[field] is None:
-        if required:
-            raise _fail(field, "is required")
+    if _absent(body, field, required=required):
         return None
     value = body[field]
     if not isinstance(value, list):
@@ -160,9 +169,21 @@ def ref_id(ref: dict | None, field: str) -> str | None:
     return str(ident)
 
 
+def customer_party(parties: list[dict]) -> dict | None:
+    """The ``relatedParty`` entry that names the customer: the one with role ``customer``, else
+    with ``@referredType`` ``Customer``, else the only party given."""
+    chosen = [p for p in parties if str(p.get("role", "")).lower() == "customer"] or \
+             [p for p in parties if str(p.get("@referredType", "")).lower() == "customer"]
+    if not chosen and len(parties) == 1:
+        chosen = parties
+    return chosen[0] if chosen else None
+
+
 __all__ = [
     "MISSING",
     "Decimal",
+    "at",
+    "customer_party",
     "get_bool",
     "get_datetime",
     "get_decimal",

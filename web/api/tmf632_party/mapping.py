@@ -1,18 +1,18 @@
-"""TMF shapes shared by the party (TMF632) and customer (TMF629) APIs: ``ContactMedium``,
-identifications, ``TimePeriod`` and references, to and from the CRM's service arguments."""
+"""TMF632 JSON <-> ``crm.parties``: individuals and organizations, and the shapes the customer
+API (TMF629) shares with them: ``ContactMedium``, identifications and dates."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from typing import Any
 
 from core.clock import UTC, isoformat_z
 from core.errors import ValidationError
+from crm import parties
 from crm.contacts import ContactDetails
 from crm.identifications import IdentificationDetails
-from crm.models import ContactMedium, Identification
-from web.api.payload import get_bool, get_datetime, get_obj, get_objects, get_period, get_str
-from web.api.render import period
+from crm.models import ContactMedium, Identification, Party
+from web.api.tmf.payload import at, get_bool, get_datetime, get_obj, get_objects, get_period, get_str
+from web.api.tmf.render import drop_empty, period
 
 # MediumCharacteristic attribute -> ContactDetails field.
 CHARACTERISTIC_FIELDS = {
@@ -21,16 +21,16 @@ CHARACTERISTIC_FIELDS = {
     "street2": "street2", "city": "city", "stateOrProvince": "state_or_province", "postCode": "post_code",
     "country": "country",
 }
-
-
-@contextmanager
-def at(prefix: str) -> Iterator[None]:
-    """Name the enclosing attribute in errors raised inside (``contactMedium[1].phoneNumber``)."""
-    try:
-        yield
-    except ValidationError as error:
-        error.field = f"{prefix}.{error.field}" if error.field else prefix
-        raise
+# TMF attribute -> (Party column, maximum length), for plain strings.
+INDIVIDUAL_STRINGS = {
+    "givenName": ("given_name", 100), "middleName": ("middle_name", 100), "familyName": ("family_name", 100),
+    "fullName": ("full_name", 200), "formattedName": ("formatted_name", 200), "title": ("title", 30),
+    "gender": ("gender", 20), "nationality": ("nationality", 60), "maritalStatus": ("marital_status", 30),
+}
+ORGANIZATION_STRINGS = {
+    "name": ("name", 200), "tradingName": ("trading_name", 200), "organizationType": ("organization_type", 60),
+    "registrationNumber": ("registration_number", 60),
+}
 
 
 def date_as_datetime(day: dt.date | None) -> str | None:
@@ -112,3 +112,67 @@ def identification_json(document: Identification, type_name: str) -> dict:
     if valid_for:
         out["validFor"] = valid_for
     return out
+
+
+def _strings(body: dict, mapping: dict[str, tuple[str, int]]) -> dict[str, Any]:
+    return {column: get_str(body, name, max_length=size) for name, (column, size) in mapping.items() if name in body}
+
+
+def _favourite_language(body: dict) -> str | None:
+    abilities = get_objects(body, "languageAbility")
+    chosen = next((a for a in abilities if a.get("isFavouriteLanguage") is True), abilities[0] if abilities else None)
+    return None if chosen is None else get_str(chosen, "languageCode", max_length=10)
+
+
+def individual_changes(body: dict) -> dict[str, Any]:
+    """``crm.parties`` keyword arguments from an individual's body: only what it mentions."""
+    changes = _strings(body, INDIVIDUAL_STRINGS)
+    if "birthDate" in body:
+        changes["birth_date"] = get_date(body, "birthDate")
+    if "status" in body:
+        changes["status"] = get_str(body, "status", choices=parties.STATUSES["individual"])
+    if "languageAbility" in body:
+        changes["preferred_language"] = _favourite_language(body)
+    return changes
+
+
+def organization_changes(body: dict) -> dict[str, Any]:
+    """``crm.parties`` keyword arguments from an organization's body: only what it mentions."""
+    changes = _strings(body, ORGANIZATION_STRINGS)
+    for name, column in (("isLegalEntity", "is_legal_entity"), ("isHeadOffice", "is_head_office")):
+        if name in body:
+            changes[column] = get_bool(body, name)
+    if "existsDuring" in body:
+        changes["valid_from"], changes["valid_to"] = get_period(body, "existsDuring")
+    if "status" in body:
+        changes["status"] = get_str(body, "status", choices=parties.STATUSES["organization"])
+    return changes
+
+
+def individual_json(party: Party) -> dict:
+    body = {
+        "@type": "Individual",
+        "givenName": party.given_name, "middleName": party.middle_name, "familyName": party.family_name,
+        "fullName": party.full_name or party.display_name, "formattedName": party.formatted_name,
+        "title": party.title, "gender": party.gender, "birthDate": date_as_datetime(party.birth_date),
+        "nationality": party.nationality, "maritalStatus": party.marital_status, "status": party.status,
+        "contactMedium": [contact_medium_json(m) for m in party.contact_media],
+        "individualIdentification": [identification_json(d, "IndividualIdentification")
+                                     for d in party.identifications],
+    }
+    if party.preferred_language:
+        body["languageAbility"] = [{"languageCode": party.preferred_language, "isFavouriteLanguage": True}]
+    return drop_empty(body)
+
+
+def organization_json(party: Party) -> dict:
+    return drop_empty({
+        "@type": "Organization",
+        "name": party.name, "tradingName": party.trading_name, "organizationType": party.organization_type,
+        "registrationNumber": party.registration_number, "isLegalEntity": party.is_legal_entity,
+        "isHeadOffice": party.is_head_office, "existsDuring": period(party.valid_from, party.valid_to),
+        "status": party.status,
+        "contactMedium": [contact_medium_json(m) for m in party.contact_media],
+        "organizationIdentification": [identification_json(d, "OrganizationIdentification")
+                                       for d in party.identifications],
+    })
