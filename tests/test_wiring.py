@@ -51,3 +51,15 @@ def test_the_default_menu_is_every_dialog_whose_parts_are_wired(database_url, sc
     # "last_bill" waits for billing's bills.
     assert names == ["balance", "buy_bundle", "topup", "charges", "order_status", "report_problem", "agent",
                      "language"]
+
+
+def test_flask_channels_list_says_which_are_on(database_url, schema, tmp_path):
+    app = _build(database_url, tmp_path, CHANNELS=" USSD ")
+    result = app.test_cli_runner().invoke(args=["channels", "list"])
+    assert result.exit_code == 0, result.output
+    assert [line.split()[:2] for line in result.output.splitlines()] == [["ussd", "on"], ["sms", "off"]]
+
+
+def test_flask_channels_smpp_refuses_without_an_smsc_configured(database_url, schema, tmp_path):
+    result = _build(database_url, tmp_path).test_cli_runner().invoke(args=["channels", "smpp"])
+    assert result.exit_code == 2 and "SMS_OUTBOUND is not smpp" in result.output

@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from channels.registry import CHANNELS
+from gateway.config import chosen
 from gateway.links import SmppService, needs_smpp
 
 channels = AppGroup("channels", help="Customer channels: what is on, and the SMSC link.")
@@ -14,7 +15,8 @@ channels = AppGroup("channels", help="Customer channels: what is on, and the SMS
 @channels.command("list")
 def list_channels() -> None:
     """The channels this build has, and which are switched on (``CHANNELS``)."""
-    on = set(current_app.extensions["bss.settings"].value("CHANNELS").split(","))
+    raw = current_app.extensions["bss.settings"].value("CHANNELS")
+    on = set(chosen("CHANNELS", raw, list(CHANNELS), default=list(CHANNELS)))
     for name, channel in CHANNELS.items():
         click.echo(f"{name:8} {'on ' if name in on else 'off'}  {channel.title}")
 

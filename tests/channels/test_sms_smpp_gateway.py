@@ -4,6 +4,11 @@ the recorded reply, and SMS that web processes queued go out over it. Building t
 nothing."""
 from __future__ import annotations
 
+import os
+import pathlib
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -15,6 +20,8 @@ from crm.conversations.models import Interaction
 from gateway.links import SmppService
 from tests.channels.fake_smsc import FakeSmsc
 from tests.conversations.world import PREPAID_MSISDN
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -94,3 +101,23 @@ def test_the_link_process_sends_what_other_processes_queued(app, world, smsc, se
     assert [encoding.decode(pdu.short_message, 0) for pdu in submitted] == ["Your bundle is ready"]
     row = _reply_row(session, time.monotonic() + 10)
     assert row is not None and (row.status, row.provider_ref, row.text) == ("sent", "msg-1", "Your bundle is ready")
+
+
+def test_flask_channels_smpp_is_the_process_that_holds_the_bind(app, world, smsc, database_url, channel_env):
+    """As an operator runs it: one process binds, answers an MO message, and stops cleanly on Ctrl-C."""
+    env = {"PATH": os.environ["PATH"], "DATABASE_URL": database_url, "SECRET_KEY": "test-only-secret",
+           "CURRENCY": "KES", "DEFAULT_REGION": "KE", "LOG_LEVEL": "WARNING", **channel_env}
+    db.session.commit()  # the world, for the other process to read
+    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "channels", "smpp"], cwd=ROOT,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert smsc.wait_binds(1, timeout=30), "the process did not bind"
+        smsc.deliver(PREPAID_MSISDN.lstrip("+"), b"BAL")
+        submitted = smsc.wait_for(1, timeout=30)
+        assert submitted and encoding.decode(submitted[0].short_message, 0).startswith("Balance: KES 500.00")
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert out.splitlines() == [f"Binding to 127.0.0.1:{smsc.port}; Ctrl-C stops.", "Stopped."]
+    assert smsc.binds == ["bss-gw"]  # one bind, and only by the link's process

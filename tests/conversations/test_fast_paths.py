@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.db import db
+from crm.conversations.hop_writes import write_hop
 from crm.conversations.identify import identify_in_session, identify_msisdn
 from crm.conversations.interactions import record_exchange, record_inbound, record_outbound
 from crm.conversations.messages import Inbound
 from crm.conversations.models import Conversation, Interaction
-from crm.conversations.state import latest_of_session, resume_or_start
+from crm.conversations.state import end, latest_of_session, resume_or_start, save, touch
 from tests.channels.handset import Handset
 from tests.conversations.world import POSTPAID_MSISDN, PREPAID_MSISDN, UNKNOWN_MSISDN
 
@@ -123,9 +126,6 @@ def _stored(session, conversation_id: int) -> tuple[tuple, list[tuple]]:
 @pytest.mark.parametrize("shape", ["new", "touched", "ended"])
 def test_write_hop_stores_what_the_two_statement_path_stores(session, clock, world, shape):
     """One statement on PostgreSQL (a CTE), two elsewhere: the same conversation and message rows."""
-    from crm.conversations.hop_writes import write_hop
-    from crm.conversations.state import end, save, touch
-
     stored = []
     for way in ("one statement", "two statements"):
         inbound = _inbound(clock, PREPAID_MSISDN, session_id="ATUid_same", raw={"text": "1", "way": "same"})
@@ -148,3 +148,45 @@ def test_write_hop_stores_what_the_two_statement_path_stores(session, clock, wor
         stored.append(_stored(session, conversation_id))
     assert stored[0] == stored[1]
     assert len(stored[0][1]) == 2
+
+
+# What a hop can carry: any text a handset can send (including nothing, and characters outside
+# the basic plane; not NUL, which PostgreSQL cannot store in text at all), the aggregator's form
+# as ``raw`` (or none), any dialog state.
+TEXTS = st.text(st.characters(blacklist_characters="\x00"), max_size=200)
+RAW = st.one_of(st.just({}), st.dictionaries(st.sampled_from(["sessionId", "text", "networkCode", "serviceCode"]),
+                                              TEXTS, max_size=4))
+STATE = st.fixed_dictionaries({"dialog": st.sampled_from([None, "balance", "buy_bundle", "topup"]),
+                               "step": st.integers(0, 5), "page": st.integers(0, 3),
+                               "values": st.dictionaries(st.sampled_from(["pin", "bundle", "confirmed"]),
+                                                         st.one_of(st.text(max_size=20), st.booleans()),
+                                                         max_size=3)})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=TEXTS, reply=TEXTS, raw=RAW, state=STATE, shape=st.sampled_from(["new", "touched", "ended"]),
+       language=st.sampled_from(["en", "sw"]), known=st.booleans(), session_ref=TEXTS.filter(bool))
+def test_write_hop_equals_the_two_statement_path_on_any_input(session, clock, world, text, reply, raw, state, shape,
+                                                              language, known, session_ref):
+    customer_id = world.prepaid_customer.id if known else None
+    stored = []
+    for way in ("one statement", "two statements"):
+        inbound = Inbound(channel="ussd", sender=PREPAID_MSISDN, text=text, session_id=session_ref,
+                          received_at=clock.now(), raw=raw)
+        conversation, _new = resume_or_start(session, clock, inbound, customer_id=customer_id, language=language,
+                                             found=None)
+        if shape != "new":
+            save(session, conversation)
+            conversation.changed = False
+        touch(clock, conversation, state)
+        if shape == "ended":
+            end(clock, conversation, reason="dialog finished")
+        if way == "one statement":
+            conversation_id = write_hop(session, clock, conversation, inbound, reply)
+        else:
+            conversation_id = save(session, conversation)
+            record_exchange(session, clock, inbound, reply, customer_id=conversation.customer_id,
+                            conversation_id=conversation_id, returning=False)
+        session.commit()
+        stored.append(_stored(session, conversation_id))
+    assert stored[0] == stored[1]
