@@ -18,9 +18,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from devtools.testdata.ber_files import generate_ber_file
 from mediation.asn1 import ts32297
 from mediation.decoders.ber_3gpp import DECODER
-from mediation.generate_ber import generate_ber_file
 
 
 def _decode_all(data: bytes) -> int:

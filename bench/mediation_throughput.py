@@ -42,9 +42,9 @@ from core.db import db
 from core.events import EventBus
 from core.settings import Settings
 from devtools.scratch_db import bench_database
+from devtools.testdata.cdr_files import generate
 from gateway import create_app
 from mediation.bulk import USAGE_COLUMNS, BulkWriter, usage_rows_pg, usage_rows_sqlite
-from mediation.generate import generate
 from mediation.models import MediationFile
 from mediation.pipeline import BATCH_SIZE
 from mediation.records import Usage

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 
-def _remembering(processor):
+def remembering_processor(processor):
     """The processor with a memory: amounts, timestamps of a run and empty JSON lists repeat
     across rows, and each is converted once."""
     seen: dict = {}
@@ -45,13 +45,13 @@ def _json_text(processor):
     return process
 
 
-def _converted(column: Sequence, processor) -> list:
+def converted_column(column: Sequence, processor) -> list:
     """``processor`` applied to a whole column: each distinct value converted once (amounts,
     a run's timestamps and empty JSON lists repeat across rows)."""
     try:
         distinct = set(column)
     except TypeError:  # unhashable values (JSON lists or objects): value by value, remembering
-        remembering = _remembering(processor)
+        remembering = remembering_processor(processor)
         return [None if value is None else remembering(value) for value in column]
     distinct.discard(None)
     done = {value: processor(value) for value in distinct}
@@ -73,7 +73,7 @@ def bulk_insert(session: Session, table: sa.Table, columns: Sequence[str], rows:
         for index, processor in processors:
             if dialect.name == "postgresql" and isinstance(table.c[columns[index]].type, sa.JSON):
                 processor = _json_text(processor)
-            by_column[index] = _converted(by_column[index], processor)
+            by_column[index] = converted_column(by_column[index], processor)
         values = list(zip(*by_column, strict=True))
     names = ", ".join(f'"{name}"' for name in columns)
     raw = connection.connection.driver_connection

@@ -39,6 +39,8 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "SMPP_SOURCE_ADDR": ("", "SMPP source address (short code or sender id)"),
     "SMS_OUTBOUND": ("log", "how SMS leave: twilio, smpp or log (recorded only)"),
     "VOUCHER_SECRET": ("", "key of the HMAC that stores voucher PINs; required to make or redeem vouchers"),
+    "LOW_BALANCE_THRESHOLDS": ("", "per currency, the prepaid balance below which the customer is told, e.g. "
+                                   "KES=20,USD=1; over the defaults KES 20, UGX 2000, TZS 1000, USD/EUR/GBP 1"),
     "PROVISIONING_URL": ("", "network provisioning gateway (JSON REST) orders call; unset, a simulator"),
     "PROVISIONING_TIMEOUT": ("10", "seconds to wait for the provisioning gateway before holding the order"),
     "CHANNELS": ("ussd,sms", "customer channels switched on, comma-separated (each must be one this build has)"),

@@ -1,9 +1,9 @@
 """Every package's models, imported so the metadata (and Alembic) sees the whole schema."""
 # ruff: noqa: F401
 import billing.models
-import billing.models_vouchers
 import billing.plan_change
 import billing.rating.models
+import billing.vouchers.models
 import catalog.models
 import catalog.tariffs.models
 import crm.cases.models

@@ -47,10 +47,11 @@ def _sqlite_form(moment: dt.datetime) -> str:
     return moment.isoformat(" ", "microseconds")[:26]
 
 
-# Equal datetimes (the same instant) always give the same text: the memo key is the instant,
-# and both forms write the instant (PostgreSQL's with its offset, SQLite's converted to UTC).
-_sqlite_time = _Remembered(_sqlite_form).__getitem__
-_pg_time = _Remembered(dt.datetime.isoformat).__getitem__
+# The text a timestamp column takes in SQLite (naive UTC) and in PostgreSQL's COPY (ISO 8601
+# with its offset). Equal datetimes (the same instant) always give the same text: the memo key is
+# the instant, and both forms write the instant (PostgreSQL's with its offset, SQLite's in UTC).
+sqlite_time = _Remembered(_sqlite_form).__getitem__
+pg_time = _Remembered(dt.datetime.isoformat).__getitem__
 
 
 class BulkWriter:
@@ -95,7 +96,7 @@ class BulkWriter:
             marks = ",".join("?" * len(chunk))
             cursor.execute(f"SELECT key FROM mediation_dedup_key WHERE key IN ({marks})", chunk)  # noqa: S608
             seen.update(row[0] for row in cursor.fetchall())
-        fresh = [(key, _sqlite_time(at), file_id) for key, at in keys if key not in seen]
+        fresh = [(key, sqlite_time(at), file_id) for key, at in keys if key not in seen]
         cursor.executemany("INSERT INTO mediation_dedup_key (key, seen_at, file_id) VALUES (?, ?, ?)", fresh)
         return {row[0] for row in fresh}
 
@@ -114,7 +115,7 @@ class BulkWriter:
             if not kept:
                 return set()
             ordered, hexes = [ordered[i] for i in kept], [hexes[i] for i in kept]
-        time, tail = _pg_time, f"\t{file_id}\n"
+        time, tail = pg_time, f"\t{file_id}\n"
         text = "".join([f"\\\\x{hexed}\t{time(at)}{tail}"
                         for hexed, (_, at) in zip(hexes, ordered, strict=True)]).encode()
         fresh = ordered
@@ -136,7 +137,7 @@ class BulkWriter:
                            "(key bytea, seen_at timestamptz) ON COMMIT DELETE ROWS")
             self._temp_ready = True
         with cursor.copy("COPY mediation_dedup_batch (key, seen_at) FROM STDIN") as copy:
-            copy.write("".join([f"\\\\x{key.hex()}\t{_pg_time(at)}\n" for key, at in keys]).encode())
+            copy.write("".join([f"\\\\x{key.hex()}\t{pg_time(at)}\n" for key, at in keys]).encode())
         # ON CONFLICT waits for a concurrent worker's uncommitted insert of the same key,
         # then skips it: exactly one worker wins each key. Inserting in key order makes
         # every worker wait in the same order, so two of them cannot deadlock.
@@ -237,7 +238,7 @@ _repeated = _Escaped({None: "\\N"})
 def usage_rows_pg(ids: Sequence[int], records: Sequence, now: dt.datetime) -> str:
     """``usage_record`` rows as COPY text, in ``USAGE_COLUMNS`` order, from (file id, Usage)
     pairs: one f-string per row, several times faster than formatting value by value."""
-    created, time, rep = now.isoformat(), _pg_time, _repeated
+    created, time, rep = now.isoformat(), pg_time, _repeated
     return "".join([
         f"{ident}\t{file_id}\t{u[0]}\t{u[1]}\t{u[2]}\t{u[3]}\t{_text(u[4])}\t{time(u[5])}\t{u[6]}\t"
         f"{u[7]}\t{u[8]}\t{u[9]}\t{'t' if u[10] else 'f'}\t{rep[u[11]]}\t{rep[u[12]]}\t{rep[u[13]]}\t"
@@ -246,7 +247,7 @@ def usage_rows_pg(ids: Sequence[int], records: Sequence, now: dt.datetime) -> st
 
 
 def usage_rows_sqlite(ids: Sequence[int], records: Sequence, now: dt.datetime) -> list[tuple]:
-    created, time = _sqlite_time(now), _sqlite_time
+    created, time = sqlite_time(now), sqlite_time
     return [(ident, file_id, u[0], u[1], u[2], u[3], u[4], time(u[5]), u[6], u[7], u[8], u[9], u[10], u[11], u[12],
              u[13], u[14], u[15], "distributed", created)
             for ident, (file_id, u) in zip(ids, records, strict=True)]
@@ -256,5 +257,5 @@ def _with_sqlite_times(row: Sequence, positions: list[int]) -> list:
     values = list(row)
     for i in positions:
         if values[i] is not None:
-            values[i] = _sqlite_time(values[i])
+            values[i] = sqlite_time(values[i])
     return values

@@ -29,7 +29,7 @@ from mediation.decoders.fields import zone
 from mediation.decoders.generic import COLUMNS, decode_row
 from mediation.pipeline import no_cycle_collection
 from mediation.records import Usage
-from mediation.rules import Rules, _country_code, is_test_number, subscriber_e164
+from mediation.rules import Rules, country_code, is_test_number, subscriber_e164
 
 if TYPE_CHECKING:
     import polars as pl
@@ -228,7 +228,7 @@ def prepare(rules: Rules, region: str, now: dt.datetime, numbers: list[int], lin
     if good.height == 0:
         return items, []
     other = c("other")
-    cc = _country_code(region)
+    cc = country_code(region)
     good = good.select(
         c("key"),
         c("number"),
@@ -276,6 +276,6 @@ def run(pipeline: Pipeline, file: MediationFile, lines: Lines, progress: Callabl
             items, ready = prepare(pipeline.rules, pipeline.region, now, numbers[begin:end], texts[begin:end],
                                    rows[begin:end] if rows is not None else None, fmt=file.format,
                                    options=pipeline.options)
-        pipeline._batch_with_retry(file, items, ready=ready, now=now)
+        pipeline.batch_with_retry(file, items, ready=ready, now=now)
         if progress:
             progress()

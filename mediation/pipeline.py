@@ -24,12 +24,13 @@ from billing.usage import UsageEvent
 from core.clock import Clock
 from core.events import EventBus
 from mediation.bulk import REJECT_COLUMNS, BulkWriter
-from mediation.decoders.base import DecodeFailure, UnreadableFile
+from mediation.classify import classify, with_ready
+from mediation.decoders.base import UnreadableFile
 from mediation.decoders.fields import zone
 from mediation.models import MediationFile
-from mediation.partials import aggregate, release
+from mediation.partials import Aggregated, aggregate, release
 from mediation.records import Usage, event, split_all
-from mediation.rules import Rules, check, is_internal, other_party, subscriber_e164
+from mediation.rules import Rules
 
 Sink = Callable[[Session, list[UsageEvent]], None]
 BATCH_SIZE = 20_000
@@ -75,14 +76,15 @@ class Pipeline:
             return str(error)
         for batch, failure in _batches(items, self.batch_size):
             if batch:
-                self._batch_with_retry(file, batch)
+                self.batch_with_retry(file, batch)
                 if progress:
                     progress()
             if failure:
                 return failure
         return None
 
-    def _batch_with_retry(self, file: MediationFile, batch: list, attempts: int = 3, **given: Any) -> None:
+    def batch_with_retry(self, file: MediationFile, batch: list, attempts: int = 3, **given: Any) -> None:
+        """``batch`` and commit, run again when the database aborted it to break a deadlock."""
         # Workers merging partials into each other's files can deadlock on the file rows;
         # the database aborts one transaction, which then simply runs its batch again.
         for attempt in range(attempts):
@@ -98,99 +100,38 @@ class Pipeline:
 
     def batch(self, file: MediationFile, batch: list, *, recycled: bool = False,
               ready: list[tuple[str | None, Usage]] = (), now: dt.datetime | None = None) -> Counter:
-        """Account for one batch of decoded items; returns the outcome counts. ``ready`` holds
-        (natural key, usage) of records already decoded, validated and filtered in columns
-        (``mediation.columnar``), which join the batch at the duplicate check."""
-        session, rules, region = self.session, self.rules, self.region
-        now = now or self.clock.now()
-        rejects: list[tuple] = []
-        filtered: Counter = Counter()
-        kept: list[tuple[str | None, Any, Usage]] = []
-        test_rule, internal_rule = "test_number" in rules.filters, "internal" in rules.filters
-        internal_digits, internal_numbers, new_usage = rules.internal_max_digits, rules.internal_numbers, tuple.__new__
-        test_numbers, test_prefixes = rules.test_numbers, rules.test_prefixes
-        for item in batch:
-            if type(item) is DecodeFailure:
-                rejects.append((file.id, item.offset, item.reason_code, item.reason, item.raw, "open", now))
-                continue
-            raw_msisdn = item.served_msisdn
-            if not raw_msisdn:
-                rejects.append((file.id, item.offset, "missing_subscriber", "no served subscriber number",
-                                item.raw, "open", now))
-                continue
-            if internal_rule and ((raw_msisdn.isdigit() and len(raw_msisdn) <= internal_digits)
-                                  or raw_msisdn in internal_numbers or is_internal(item.other_party, rules)):
-                filtered["internal"] += 1  # extension to extension, service codes: never billed
-                continue
-            msisdn = subscriber_e164(raw_msisdn, region)
-            if msisdn is None:
-                rejects.append((file.id, item.offset, "unparseable_number",
-                                f"served number {raw_msisdn!r} is not a valid MSISDN", item.raw, "open", now))
-                continue
-            verdict = check(item, now, rules)
-            if verdict is None and test_rule and (msisdn in test_numbers  # is_test_number, inlined
-                                                  or (test_prefixes and msisdn.startswith(test_prefixes))):
-                verdict = "test_number"
-            if verdict is not None:
-                if type(verdict) is tuple:
-                    rejects.append((file.id, item.offset, verdict[0], verdict[1], item.raw, "open", now))
-                else:
-                    filtered[verdict] += 1
-                continue
-            service = item.service
-            # tuple.__new__ with every field (parts 1, no split): Usage(...) is a Python frame more
-            usage = new_usage(Usage, (item.offset, msisdn, service, item.direction,
-                                      other_party(item.other_party, region), item.started_at, item.duration_s or 0,
-                                      item.messages if item.messages is not None else (1 if service == "sms" else 0),
-                                      item.volume_up or 0, item.volume_down or 0, item.roaming, item.visited_network,
-                                      item.location, item.record_type, 1, None))
-            kept.append((item.natural_key, item, usage))
-        if ready:
-            kept.extend((key, _COMPLETE, usage) for key, usage in ready)
-            if len(kept) > len(ready):
-                kept.sort(key=_offset)  # the first occurrence in the file wins the duplicate check
+        """Account for one batch of decoded items; returns the outcome counts. The stages:
+        classify (reject, filter or keep each record), deduplicate, distribute (aggregate
+        partials, split, store, rate), store the rejects, account (counters and checkpoint).
 
+        ``ready`` holds (natural key, usage) of records already decoded, validated and filtered
+        in columns (``mediation.columnar``), which join the batch at the duplicate check.
+        ``recycled``: the items are rejects decoded again, already counted as received (and as
+        rejected)."""
+        now = now or self.clock.now()
+        rejects, filtered, kept = classify(batch, file.id, now, self.rules, self.region)
+        if ready:
+            kept = with_ready(kept, ready)
         # Everything above is per-record work that touches no table; the file's row is taken only
         # now, so on SQLite (where it is the database's write lock) another worker's batch can
         # do its own per-record work meanwhile.
         digests = _digests(file.format, kept)
-        writer = BulkWriter(session)
+        writer = BulkWriter(self.session)
         if not writer.lock_file(file.id, file.checkpoint):
             raise FileBusy(f"file {file.id} is being processed by another worker")
-        file_id = file.id
-        complete, parts, duplicates = self._dedup(writer, file, kept, digests)
-        aggregated = aggregate(session, now, file_id, parts)
-        direct = len(complete) + aggregated.direct
-        complete.extend(aggregated.merged)
-        records_out = self.write(writer, complete, now)
+        complete, parts, duplicates = self._deduplicate(writer, file, kept, digests)
+        aggregated, records_out = self._distribute(writer, file.id, complete, parts, now)
         if rejects:
             writer.insert("mediation_reject", REJECT_COLUMNS, rejects)
-        release(session, aggregated.released)
-
-        outcome = Counter(distributed=direct, rejected=len(rejects), filtered=sum(filtered.values()),
-                          duplicates=duplicates, held=aggregated.held, records_out=records_out)
-        received = 0 if recycled else len(batch) + len(ready)
-        session.execute(sa.update(MediationFile).where(MediationFile.id == file.id).values(
-            received=MediationFile.received + received,
-            checkpoint=MediationFile.checkpoint + received,
-            distributed=MediationFile.distributed + outcome["distributed"],
-            rejected=MediationFile.rejected + outcome["rejected"] - (len(batch) if recycled else 0),
-            filtered=MediationFile.filtered + outcome["filtered"],
-            duplicates=MediationFile.duplicates + outcome["duplicates"],
-            held=MediationFile.held + outcome["held"],
-            records_out=MediationFile.records_out + records_out,
-        ).execution_options(synchronize_session=False))
-        if filtered:
-            merged = Counter(file.filtered_by or {})
-            merged.update(filtered)
-            session.execute(sa.update(MediationFile).where(MediationFile.id == file.id)
-                            .values(filtered_by=dict(merged)).execution_options(synchronize_session=False))
-        session.flush()
-        session.expire(file)
+        outcome = Counter(distributed=len(complete) + aggregated.direct, rejected=len(rejects),
+                          filtered=sum(filtered.values()), duplicates=duplicates, held=aggregated.held,
+                          records_out=records_out)
+        self._account(file, outcome, filtered, received=0 if recycled else len(batch) + len(ready),
+                      recycled=len(batch) if recycled else 0)
         return outcome
 
-    def _dedup(self, writer: BulkWriter, file: MediationFile, kept: list,
-               digests: tuple[list[bytes | None], dict[bytes, dt.datetime]]) -> tuple[list, list, int]:
+    def _deduplicate(self, writer: BulkWriter, file: MediationFile, kept: list,
+                     digests: tuple[list[bytes | None], dict[bytes, dt.datetime]]) -> tuple[list, list, int]:
         """Keep the first occurrence of every natural key, here and in every earlier file:
         (complete records as (file id, usage), partial records for ``aggregate``, duplicates)."""
         hashed, keys = digests
@@ -209,6 +150,16 @@ class Pipeline:
                 duplicates += 1
         return complete, parts, duplicates
 
+    def _distribute(self, writer: BulkWriter, file_id: int, complete: list[tuple[int, Usage]], parts: list,
+                    now: dt.datetime) -> tuple[Aggregated, int]:
+        """Hold or merge the partial records, then split, store and rate the complete ones and
+        the merged sessions; move the parts of earlier files merged now from held to
+        distributed. Returns the aggregation and how many usage records were written."""
+        aggregated = aggregate(self.session, now, file_id, parts)
+        records_out = self.write(writer, [*complete, *aggregated.merged] if aggregated.merged else complete, now)
+        release(self.session, aggregated.released)
+        return aggregated, records_out
+
     def write(self, writer: BulkWriter, complete: list[tuple[int, Usage]], now: dt.datetime) -> int:
         """Split, store and hand the usage records to rating; return how many were produced."""
         out = split_all(complete, self.tz, self.cuts)
@@ -219,6 +170,28 @@ class Pipeline:
         if self.sink is not None:
             self.sink(self.session, [event(ident, usage) for ident, (_f, usage) in zip(ids, out, strict=True)])
         return len(out)
+
+    def _account(self, file: MediationFile, outcome: Counter, filtered: Counter, *, received: int,
+                 recycled: int) -> None:
+        """Add the batch's outcome to the file's counters and move its checkpoint, in the same
+        transaction as the records themselves."""
+        self.session.execute(sa.update(MediationFile).where(MediationFile.id == file.id).values(
+            received=MediationFile.received + received,
+            checkpoint=MediationFile.checkpoint + received,
+            distributed=MediationFile.distributed + outcome["distributed"],
+            rejected=MediationFile.rejected + outcome["rejected"] - recycled,
+            filtered=MediationFile.filtered + outcome["filtered"],
+            duplicates=MediationFile.duplicates + outcome["duplicates"],
+            held=MediationFile.held + outcome["held"],
+            records_out=MediationFile.records_out + outcome["records_out"],
+        ).execution_options(synchronize_session=False))
+        if filtered:
+            merged = Counter(file.filtered_by or {})
+            merged.update(filtered)
+            self.session.execute(sa.update(MediationFile).where(MediationFile.id == file.id)
+                                 .values(filtered_by=dict(merged)).execution_options(synchronize_session=False))
+        self.session.flush()
+        self.session.expire(file)
 
 
 def _digests(file_format: str, kept: list) -> tuple[list[bytes | None], dict[bytes, dt.datetime]]:
@@ -257,19 +230,6 @@ def no_cycle_collection() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _offset(entry: tuple) -> int:
-    return entry[2].offset
-
-
-class _Complete:
-    """Stands in for the decoded item of a columnar record: never part of a partial session."""
-
-    session_key = None
-
-
-_COMPLETE = _Complete()
 
 
 def _batches(items: Iterable, size: int) -> Iterator[tuple[list, str | None]]:

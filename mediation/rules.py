@@ -82,7 +82,9 @@ def subscriber_e164(raw: str, region: str) -> str | None:
 
 
 @lru_cache(maxsize=64)
-def _country_code(region: str) -> str:
+def country_code(region: str) -> str:
+    """The calling code of a region (``"254"`` for ``KE``), "" for an unknown region: what a
+    national number's leading 0 stands for in E.164."""
     return str(phonenumbers.country_code_for_region(region) or "")
 
 
@@ -102,7 +104,7 @@ def other_party(raw: str | None, region: str) -> str | None:
     if text.startswith("00"):
         return "+" + text[2:]
     if text.startswith("0") and len(text) > 8:
-        return "+" + _country_code(region) + text[1:]
+        return "+" + country_code(region) + text[1:]
     if len(text) >= 11:
         return "+" + text
     return text

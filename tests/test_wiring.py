@@ -24,6 +24,7 @@ def _build(database_url, tmp_path, **env):
     ({"SMS_OUTBOUND": "twilio", "TWILIO_AUTH_TOKEN": "t"}, "needs TWILIO_ACCOUNT_SID, TWILIO_FROM_NUMBER"),
     ({"SMS_OUTBOUND": "smpp"}, "SMS_OUTBOUND=smpp needs SMPP_HOST, SMPP_SYSTEM_ID"),
     ({"MEDIATION_SINK": "kafka"}, "MEDIATION_SINK='kafka': choose one of rating, none"),
+    ({"LOW_BALANCE_THRESHOLDS": "KES=lots"}, "LOW_BALANCE_THRESHOLDS: the KES amount 'lots' is not a decimal"),
 ])
 def test_a_configuration_this_build_cannot_honour_stops_start_up(database_url, schema, tmp_path, env, says):
     with pytest.raises(ConfigurationError) as refused:

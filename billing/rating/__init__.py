@@ -6,6 +6,10 @@ balance or as postpaid charges.
 - ``rerate`` reverses and re-applies a window after a tariff correction;
 - ``rated_records_for`` gives TMF635 usage its rated records.
 
+Both paths share ``records`` (the rated row, built by column name), ``reasons`` (why a record
+was refused, and the text kept with it) and ``thresholds`` (the per-currency low-balance line
+they are given; the gateway reads it from ``LOW_BALANCE_THRESHOLDS``).
+
 Money: each record's price is rounded once, to the currency's minor unit, by its tariff's
 rounding rule (``Tariff.rounding``); sums of records, balance debits and charges are then
 exact, so the balance never sees a sub-cent amount.

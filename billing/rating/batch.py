@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-import numpy as np
 from sqlalchemy.orm import Session
 
 from billing import balances
@@ -25,7 +24,10 @@ from billing.models import BillingAccount
 from billing.rating import lookup
 from billing.rating.allowance import draw, load_bucket_states, save_bucket_states
 from billing.rating.models import RatedUsage, RatingError, RatingRun
+from billing.rating.reasons import CURRENCY_MISMATCH, message_for
+from billing.rating.records import INCOMING, INSUFFICIENT_BALANCE, LIVE, NO_BUCKETS, RATED_COLUMNS, RatedRow
 from billing.rating.runs import DUPLICATE, ERROR, RATED, Outcome, RatingSummary, finish_run, rated_usage_ids, start_run
+from billing.rating.thresholds import DEFAULT_THRESHOLDS, Thresholds, crossed_low_balance, low_balance_for
 from billing.usage import UsageEvent
 from catalog.tariffs.bands import NO_BAND
 from catalog.tariffs.compiled import NO_RATE, CompiledTariff
@@ -34,10 +36,6 @@ from catalog.tariffs.prefixes import NO_MATCH
 from core.bulk import bulk_insert
 from core.clock import Clock
 from core.events import EventBus
-
-LOW_BALANCE = Decimal("20")  # in the account's currency; below it the customer is told
-CURRENCY_MISMATCH = "currency_mismatch"
-INCOMING = "incoming"  # mobile-terminated at home: free, not an error
 
 
 @dataclass(slots=True)
@@ -60,12 +58,15 @@ class _Item:
 
 def rate_usage(session: Session, clock: Clock, events: EventBus, usage_events: Sequence[UsageEvent], *,
                source: str = "mediation", overdraft_limit: Decimal = Decimal(0),
-               low_balance: Decimal = LOW_BALANCE, run: RatingRun | None = None) -> RatingSummary:
+               low_balance: Thresholds = DEFAULT_THRESHOLDS, run: RatingRun | None = None) -> RatingSummary:
     """Rate a batch; flushes, never commits. Returns counts and each record's ``Outcome``.
 
     ``overdraft_limit`` is how far below zero a prepaid balance may go for usage that already
     happened; what it cannot cover is kept as the record's shortfall and flagged.
+    ``low_balance``: per currency, the balance below which the customer is told
+    (``billing.rating.thresholds``).
     """
+    import numpy as np  # NumPy costs a tenth of a second to import: only rating pays it
     run = run or start_run(session, clock, "batch", source)
     summary = RatingSummary(run_id=run.id, records=len(usage_events))
     ordered = sorted(usage_events, key=lambda e: (e.started_at, e.usage_id))
@@ -156,6 +157,7 @@ def _groups(items: list[_Item]) -> list[list[_Item]]:
 
 def _price_units(tariff: CompiledTariff, group: list[_Item]) -> None:
     """Zone, band, rate and billed units of every record of one tariff version, vectorised."""
+    import numpy as np  # NumPy costs a tenth of a second to import: only rating pays it
     count = len(group)
     roaming = np.fromiter((i.event.roaming for i in group), dtype=bool, count=count)
     incoming = np.fromiter((i.event.direction == "in" and not i.event.roaming for i in group), dtype=bool,
@@ -205,7 +207,7 @@ def _money(minor: int, tariff: CompiledTariff) -> Decimal:
 
 
 def _post_money(session: Session, clock: Clock, events: EventBus, run: RatingRun, items: list[_Item],
-                overdraft_limit: Decimal, low_balance: Decimal) -> dict[tuple[int, int, str], int]:
+                overdraft_limit: Decimal, low_balance: Thresholds) -> dict[tuple[int, int, str], int]:
     """Debit prepaid balances and add postpaid charges; returns the charge id per
     (account, line, service)."""
     prepaid = [i for i in items if i.account.payment_type == "prepaid" and i.minor > 0]
@@ -231,10 +233,11 @@ def _post_money(session: Session, clock: Clock, events: EventBus, run: RatingRun
                                   reference=f"rating-run:{run.id}")
     customers = {i.account.id: i.account.customer_id for i in prepaid}
     for account_id, before in start.items():
-        after = locked[account_id].amount
-        if before >= low_balance > after:
+        after, currency = locked[account_id].amount, locked[account_id].currency
+        threshold = low_balance_for(currency, low_balance)
+        if crossed_low_balance(before, after, threshold):
             events.publish("balance.low", account_id=account_id, customer_id=customers[account_id], balance=after,
-                           threshold=low_balance, currency=locked[account_id].currency)
+                           threshold=threshold, currency=currency)
 
     totals: dict[tuple[int, int, str], list[_Item]] = defaultdict(list)
     for item in items:
@@ -252,35 +255,30 @@ def _post_money(session: Session, clock: Clock, events: EventBus, run: RatingRun
     return charge_ids
 
 
-_NONE: tuple = ()  # hashable, so the JSON of "no buckets" is made once per write
-RATED_COLUMNS = ("usage_id", "run_id", "subscription_id", "billing_account_id", "msisdn", "service", "direction",
-                 "started_at", "other_party", "roaming", "visited_network", "quantity", "billed_units",
-                 "bucket_units", "tariff_version_id", "rate_id", "zone", "band", "currency", "amount",
-                 "balance_debited", "postpaid_charged", "shortfall", "flag", "buckets", "charge_id", "status",
-                 "created_at")
-
-
 def _write_rated(session: Session, clock: Clock, run: RatingRun, items: list[_Item],
                  charge_ids: dict[tuple[int, int, str], int]) -> None:
     now = clock.now()
     zero = Decimal(0)
 
-    def row(item: _Item) -> tuple:
+    def row(item: _Item) -> RatedRow:
         event, tariff = item.event, item.tariff
         amount = _money(item.minor, tariff)
         postpaid = item.account.payment_type == "postpaid"
         debited = zero if postpaid else _money(item.debited, tariff)
         shortfall = zero if postpaid else amount - debited
         free = item.rate == NO_RATE
-        return (event.usage_id, run.id, item.line.id, item.account.id, event.msisdn, event.service, event.direction,
-                event.started_at, event.other_party, event.roaming, event.visited_network, item.quantity, item.billed,
-                item.bucket_units, tariff.version_id, None if free else tariff.rates[item.rate].id,
-                INCOMING if free else tariff.zone_codes[item.zone],
-                tariff.bands.codes[item.band] if item.band != NO_BAND else None, tariff.currency, amount, debited,
-                amount if postpaid else zero, shortfall, "insufficient_balance" if shortfall else None,
-                item.taken or _NONE,
-                charge_ids.get((item.account.id, item.line.id, event.service)) if postpaid and amount else None,
-                "rated", now)
+        return RatedRow(
+            usage_id=event.usage_id, run_id=run.id, subscription_id=item.line.id, billing_account_id=item.account.id,
+            msisdn=event.msisdn, service=event.service, direction=event.direction, started_at=event.started_at,
+            other_party=event.other_party, roaming=event.roaming, visited_network=event.visited_network,
+            quantity=item.quantity, billed_units=item.billed, bucket_units=item.bucket_units,
+            tariff_version_id=tariff.version_id, rate_id=None if free else tariff.rates[item.rate].id,
+            zone=INCOMING if free else tariff.zone_codes[item.zone],
+            band=tariff.bands.codes[item.band] if item.band != NO_BAND else None, currency=tariff.currency,
+            amount=amount, balance_debited=debited, postpaid_charged=amount if postpaid else zero,
+            shortfall=shortfall, flag=INSUFFICIENT_BALANCE if shortfall else None, buckets=item.taken or NO_BUCKETS,
+            charge_id=charge_ids.get((item.account.id, item.line.id, event.service)) if postpaid and amount else None,
+            status=LIVE, created_at=now)
 
     session.flush()
     bulk_insert(session, RatedUsage.__table__, RATED_COLUMNS, (row(item) for item in items))
@@ -294,17 +292,6 @@ def _write_errors(session: Session, clock: Clock, run: RatingRun,
     bulk_insert(session, RatingError.__table__,
                 ("usage_id", "run_id", "reason", "message", "msisdn", "started_at", "billing_account_id", "usage",
                  "status", "created_at"),
-                ((event.usage_id, run.id, reason, _MESSAGES.get(reason, reason), event.msisdn[:32], event.started_at,
+                ((event.usage_id, run.id, reason, message_for(reason), event.msisdn[:32], event.started_at,
                   account_id, lookup.event_json(event), "open", now) for event, reason, account_id in failed))
 
-
-_MESSAGES = {
-    lookup.UNKNOWN_SUBSCRIBER: "no line had this number at the record's start time",
-    lookup.ACCOUNT_CLOSED: "the line's billing account is closed",
-    lookup.NO_TARIFF: "the line's plan has no tariff",
-    lookup.NO_TARIFF_VERSION: "the plan's tariff has no version valid at the record's start time",
-    lookup.UNKNOWN_DESTINATION: "no zone of the tariff matches the destination or visited network",
-    lookup.NO_RATE: "the tariff has no rate for this service, zone and time band",
-    lookup.INVALID_USAGE: "the record's service, direction, time or quantity is invalid",
-    CURRENCY_MISMATCH: "the tariff's currency differs from the account's",
-}

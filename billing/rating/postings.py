@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, make_dataclass
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -24,9 +23,9 @@ from sqlalchemy.orm.util import identity_key
 from billing.balances import BalanceRow, PlannedDebit, debit_statements
 from billing.models import Balance, BalanceTransaction, Bucket, Charge
 from billing.rating.allowance import BucketState, bucket_save_statement
-from billing.rating.batch import RATED_COLUMNS
 from billing.rating.lookup import Account
 from billing.rating.models import RatedUsage
+from billing.rating.records import RATED_COLUMNS, RatedRow
 from core.errors import Conflict
 from core.money import HALF_UP, quantize
 
@@ -60,12 +59,6 @@ class UsageCharge:
                 "c_created": now}
 
 
-# A rated record as written by the real-time path: the columns of ``rated_usage`` as plain
-# attributes (building a detached ``RatedUsage`` cost more than the rest of the Python work).
-RatedRecord = make_dataclass("RatedRecord", [("id", int), *((name, Any) for name in RATED_COLUMNS)],
-                             frozen=True, slots=True)
-
-
 @dataclass(frozen=True, slots=True)
 class Written:
     rated_id: int
@@ -91,7 +84,10 @@ def _rated_insert(charge_id=None) -> sa.Insert:
     return sa.insert(table).values(**values).returning(table.c.id)
 
 
-_RATED = tuple(c.name for c in RatedUsage.__table__.c if c.name not in ("id", "reversed_by_run_id", "charge_id"))
+# The rated row's bound parameters, in its order; the one-statement form binds the charge's id
+# from the charge it inserts, so it leaves ``charge_id`` out.
+_PARAMS = tuple(f"r_{name}" for name in RATED_COLUMNS)
+_RATED = tuple(name for name in RATED_COLUMNS if name != "charge_id")
 
 
 @functools.cache
@@ -121,17 +117,18 @@ def _one_statement(debit: bool, buckets: int, charge: bool) -> sa.Select:
     return sa.select(rated.c.id.label("rated_id"), *columns).add_cte(*unreferenced)
 
 
-def write(session: Session, connection: Connection, *, now: dt.datetime, rated: dict,
+def write(session: Session, connection: Connection, *, now: dt.datetime, rated: RatedRow,
           balance: BalanceRow | None = None, planned: PlannedDebit | None = None, buckets: list[BucketState] = (),
           charge: UsageCharge | None = None, one_statement: bool | None = None) -> Written:
-    """Write a debit's rows in the session's transaction (``rated``: the rated record's values
-    but ``charge_id``, which comes from ``charge``); objects of them already loaded in the
-    session are expired. ``one_statement``: None picks the one-statement form where the
-    database has it (PostgreSQL)."""
-    params = {f"r_{name}": rated[name] for name in _RATED}
+    """Write a debit's rows in the session's transaction (``rated``: the rated record; its
+    ``charge_id`` is ignored, the charge's comes from ``charge``); objects of them already
+    loaded in the session are expired. ``one_statement``: None picks the one-statement form
+    where the database has it (PostgreSQL)."""
+    params = dict(zip(_PARAMS, rated, strict=True))
     if one_statement is None:
         one_statement = connection.dialect.name == "postgresql"
     if one_statement:
+        del params["r_charge_id"]
         params["now"] = now
         if planned is not None:
             params.update(b_id=balance.id, b_new=planned.new_amount, b_signed=planned.signed,
@@ -176,7 +173,7 @@ def _charge_insert_cached() -> sa.Insert:
 @functools.cache
 def _rated_insert_cached() -> sa.Insert:
     table = RatedUsage.__table__
-    values = {name: sa.bindparam(f"r_{name}") for name in (*_RATED, "charge_id")}
+    values = {name: sa.bindparam(f"r_{name}") for name in RATED_COLUMNS}
     return sa.insert(table).values(**values).returning(table.c.id)
 
 

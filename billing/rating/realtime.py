@@ -23,9 +23,11 @@ from billing.balances import BalanceRow, balance_of, balance_row, debit_written,
 from billing.models import BillingAccount
 from billing.rating import lookup, postings, snapshot
 from billing.rating.allowance import draw, publish_thresholds
-from billing.rating.batch import _MESSAGES, INCOMING, LOW_BALANCE, RATED_COLUMNS
 from billing.rating.models import RatingError, RatingRun
+from billing.rating.reasons import CURRENCY_MISMATCH, message_for
+from billing.rating.records import INCOMING, INSUFFICIENT_BALANCE, LIVE, RatedRecord, RatedRow, written_record
 from billing.rating.runs import DUPLICATE, ERROR, RATED, Outcome, rated_usage_ids, start_run
+from billing.rating.thresholds import DEFAULT_THRESHOLDS, Thresholds, crossed_low_balance, low_balance_for
 from billing.usage import UsageEvent
 from catalog.tariffs.bands import NO_BAND
 from catalog.tariffs.compiled import NO_RATE, CompiledTariff, compile_version
@@ -70,7 +72,7 @@ def _resolve(session: Session, connection: Connection, event: UsageEvent, *, loc
         return seen.reason, None, seen.rated
     tariff = compile_version(session, seen.version)
     if tariff.currency != seen.account.currency:
-        return "currency_mismatch", None, seen.rated
+        return CURRENCY_MISMATCH, None, seen.rated
     incoming = event.direction == "in" and not event.roaming
     zone = tariff.zone_for(roaming=event.roaming, visited_network=event.visited_network,
                            other_party=event.other_party, service=event.service)
@@ -128,18 +130,20 @@ def authorize(session: Session, clock: Clock, *, msisdn: str, service: str, requ
             low = middle
         else:
             high = middle
-    return Authorization(low, "insufficient_balance", zone, band, min(in_buckets, low))
+    return Authorization(low, INSUFFICIENT_BALANCE, zone, band, min(in_buckets, low))
 
 
 def debit(session: Session, clock: Clock, events: EventBus, event: UsageEvent, *, source: str = "realtime",
-          overdraft_limit: Decimal = Decimal(0), low_balance: Decimal = LOW_BALANCE,
-          run: RatingRun | None = None) -> tuple[Outcome, postings.RatedRecord | None]:
+          overdraft_limit: Decimal = Decimal(0), low_balance: Thresholds = DEFAULT_THRESHOLDS,
+          run: RatingRun | None = None) -> tuple[Outcome, RatedRecord | None]:
     """Rate and charge one record now; writes in the session's transaction, never commits.
 
     Two statements on PostgreSQL: one reads the record's line, tariff version, balance and
     buckets and takes their row locks (``snapshot.read``), one writes everything
     (``postings.write``). Returns the outcome and, when rated, the rated record as written, as
     plain values (``session.get(RatedUsage, rated.id)`` loads the ORM object if needed).
+    ``low_balance``: per currency, the balance below which the customer is told
+    (``billing.rating.thresholds``).
     """
     connection = session.connection()
     reason, found, rated = _resolve(session, connection, event, locked=True)
@@ -149,7 +153,7 @@ def debit(session: Session, clock: Clock, events: EventBus, event: UsageEvent, *
     now = clock.now()
     if reason:
         session.add(RatingError(usage_id=event.usage_id, run_id=run_id, reason=reason,
-                                message=_MESSAGES.get(reason, reason), msisdn=event.msisdn[:32],
+                                message=message_for(reason), msisdn=event.msisdn[:32],
                                 started_at=event.started_at, usage=lookup.event_json(event), status="open",
                                 created_at=now))
         session.flush()
@@ -178,31 +182,35 @@ def debit(session: Session, clock: Clock, events: EventBus, event: UsageEvent, *
         charge = postings.UsageCharge.of(account, subscription_id=line.id, amount=amount, reference=reference,
                                          description=f"{event.service} usage of {line.msisdn}", at=event.started_at)
     shortfall = amount - debited if account.payment_type == "prepaid" else Decimal(0)
-    values = dict(zip(RATED_COLUMNS, (
-        event.usage_id, run_id, line.id, account.id, event.msisdn, event.service, event.direction, event.started_at,
-        event.other_party, event.roaming, event.visited_network, quantity, billed, from_buckets, tariff.version_id,
-        tariff.rates[found.rate].id if found.rate != NO_RATE else None,
-        INCOMING if found.incoming else tariff.zone_codes[found.zone],
-        tariff.bands.codes[found.band] if found.band != NO_BAND else None, tariff.currency, amount, debited,
-        postpaid, shortfall, "insufficient_balance" if shortfall else None, taken, None, "rated", now),
-        strict=True))
+    row = RatedRow(
+        usage_id=event.usage_id, run_id=run_id, subscription_id=line.id, billing_account_id=account.id,
+        msisdn=event.msisdn, service=event.service, direction=event.direction, started_at=event.started_at,
+        other_party=event.other_party, roaming=event.roaming, visited_network=event.visited_network,
+        quantity=quantity, billed_units=billed, bucket_units=from_buckets, tariff_version_id=tariff.version_id,
+        rate_id=tariff.rates[found.rate].id if found.rate != NO_RATE else None,
+        zone=INCOMING if found.incoming else tariff.zone_codes[found.zone],
+        band=tariff.bands.codes[found.band] if found.band != NO_BAND else None, currency=tariff.currency,
+        amount=amount, balance_debited=debited, postpaid_charged=postpaid, shortfall=shortfall,
+        flag=INSUFFICIENT_BALANCE if shortfall else None, buckets=taken, charge_id=None, status=LIVE,
+        created_at=now)
     changed = [s for s in states if s.remaining != s.start_remaining]
-    written = postings.write(session, connection, now=now, rated=values, balance=balance, planned=planned,
+    written = postings.write(session, connection, now=now, rated=row, balance=balance, planned=planned,
                              buckets=changed, charge=charge)
     # The events, in the order the general path publishes them: money, then buckets.
     if planned is not None:
         debit_written(session, events, balance, planned, customer_id=account.customer_id, entry_id=written.entry_id)
-    if before is not None and before >= low_balance > after:
-        events.publish("balance.low", account_id=account.id, customer_id=account.customer_id,
-                       balance=after, threshold=low_balance, currency=balance.currency)
+    if before is not None:
+        threshold = low_balance_for(balance.currency, low_balance)
+        if crossed_low_balance(before, after, threshold):
+            events.publish("balance.low", account_id=account.id, customer_id=account.customer_id,
+                           balance=after, threshold=threshold, currency=balance.currency)
     if charge is not None:
         events.publish("charge.added", charge_id=written.charge_id, account_id=account.id, amount=charge.amount,
                        currency=charge.currency, kind=postings.USAGE, reference=reference)
     for state in changed:
         publish_thresholds(events, state, line.msisdn)
         state.start_remaining = state.remaining
-    values["charge_id"] = written.charge_id
-    return Outcome(RATED), postings.RatedRecord(id=written.rated_id, **values)
+    return Outcome(RATED), written_record(written.rated_id, row, written.charge_id)
 
 
 def _realtime_run_id(session: Session, clock: Clock, source: str) -> int:

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 from billing import balances
 from billing.charges import add_charge
 from billing.models import BillingAccount, Bucket
-from billing.rating.batch import LOW_BALANCE, rate_usage
+from billing.rating.batch import rate_usage
 from billing.rating.lookup import event_from_json
 from billing.rating.models import RatedUsage, RatingError
 from billing.rating.runs import RATED, RatingSummary, start_run
+from billing.rating.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from billing.usage import UsageEvent
 from core.clock import Clock
 from core.errors import ValidationError
@@ -33,8 +34,9 @@ from core.events import EventBus
 
 def rerate(session: Session, clock: Clock, events: EventBus, *, start: dt.datetime, end: dt.datetime,
            account_id: int | None = None, source: str = "cli", overdraft_limit: Decimal = Decimal(0),
-           low_balance: Decimal = LOW_BALANCE) -> tuple[int, RatingSummary]:
-    """Reverse and re-rate a window; returns (records reversed, the new rating's summary)."""
+           low_balance: Thresholds = DEFAULT_THRESHOLDS) -> tuple[int, RatingSummary]:
+    """Reverse and re-rate a window; returns (records reversed, the new rating's summary).
+    ``low_balance``: per currency, the balance below which the customer is told."""
     if end <= start:
         raise ValidationError("the window must end after it starts", field="to")
     run = start_run(session, clock, "rerate", source, {"from": start.isoformat(), "to": end.isoformat(),

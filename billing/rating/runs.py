@@ -72,7 +72,7 @@ def rated_usage_ids(session: Session, usage_ids: list[int]) -> set[int]:
         return {uid for uid in session.scalars(_rated_range_statement(), {"first": ids[0], "last": ids[-1]})
                 if uid in wanted}
     for start in range(0, len(ids), 5000):
-        found.update(session.scalars(_rated_ids_statement(), {"ids": ids[start:start + 5000]}))
+        found.update(session.scalars(rated_ids_statement(), {"ids": ids[start:start + 5000]}))
     return found
 
 
@@ -83,8 +83,9 @@ def _rated_range_statement() -> sa.Select:
 
 
 @functools.cache
-def _rated_ids_statement() -> sa.Select:
-    # Built once (an expanding IN): the real-time path asks this for every record.
+def rated_ids_statement() -> sa.Select:
+    """Which of the ``ids`` parameter's usage ids are rated (live). Built once, as an
+    expanding IN: the real-time path asks this for every record."""
     return sa.select(RatedUsage.usage_id).where(RatedUsage.usage_id.in_(sa.bindparam("ids", expanding=True)),
                                                RatedUsage.status == "rated")
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
 
 MINUTES_PER_DAY = 1440
 HOLIDAY_ROW = 7
@@ -31,6 +34,7 @@ class BandSpec:
 
 class BandGrid:
     def __init__(self, bands: Sequence[BandSpec], holidays: Iterable[dt.date], timezone: str = "UTC"):
+        import numpy as np  # NumPy costs a tenth of a second to import: only rating pays it
         self.codes: list[str] = []
         for band in bands:
             if band.code not in self.codes:
@@ -60,6 +64,7 @@ class BandGrid:
 
     def band_many(self, epoch_seconds: np.ndarray) -> np.ndarray:
         """``band_at`` for an array of UTC epoch seconds (int64), vectorised."""
+        import numpy as np  # NumPy costs a tenth of a second to import: only rating pays it
         if not len(epoch_seconds):
             return np.zeros(0, dtype=np.int16)
         hours = epoch_seconds // 3600

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -29,6 +28,9 @@ from catalog.tariffs.models import (
 )
 from catalog.tariffs.prefixes import NO_MATCH, PrefixTable
 from core.money import minor_units
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MICRO = 10**6
 HOME_ZONE = "home"  # where data and other records without a destination are rated at home
@@ -54,6 +56,7 @@ class Rate:
 class CompiledTariff:
     def __init__(self, tariff: Tariff, version: TariffVersion, zones: list[tuple[str, str]],
                  prefixes: list[tuple[str, str, str]], bands: BandGrid, rates: list[Rate]):
+        import numpy as np  # NumPy costs a tenth of a second to import: only rating pays it
         self.tariff_id, self.tariff_code = tariff.id, tariff.code
         self.version_id, self.version, self.stamp = version.id, version.version, version.stamp
         self.currency, self.minor = tariff.currency, minor_units(tariff.currency)
@@ -128,6 +131,7 @@ class CompiledTariff:
     # -- arrays of records ---------------------------------------------------------------
 
     def billed_units_many(self, rates: np.ndarray, quantities: np.ndarray) -> np.ndarray:
+        import numpy as np  # NumPy costs a tenth of a second to import: only rating pays it
         first = self.first_increment[rates]
         step = self.next_increment[rates]
         over = np.maximum(quantities - first, 0)
@@ -136,6 +140,7 @@ class CompiledTariff:
 
     def price_minor_many(self, rates: np.ndarray, units: np.ndarray) -> np.ndarray:
         """``price`` for arrays, exactly, as integer minor units (int64)."""
+        import numpy as np  # NumPy costs a tenth of a second to import: only rating pays it
         unit_size = self.unit_size[rates]
         # Amount in micro-units times unit_size: exact integers, no division until rounding.
         scaled = self.connect_micro[rates] * unit_size + units * self.price_micro[rates]
@@ -147,6 +152,7 @@ class CompiledTariff:
 
 def _round_div(numerator: np.ndarray, divisor: np.ndarray, rounding: str) -> np.ndarray:
     """Non-negative ``numerator / divisor`` rounded to an integer as ``decimal`` would."""
+    import numpy as np  # NumPy costs a tenth of a second to import: only rating pays it
     quotient, remainder = np.divmod(numerator, divisor)
     if rounding == "ROUND_DOWN":
         return quotient

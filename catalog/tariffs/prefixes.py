@@ -7,8 +7,11 @@ grows with the number of distinct prefix lengths (a handful), not with the table
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
 
 # Longest number we match as an int64 (E.164 allows 15 digits); longer input is unmatched.
 MAX_DIGITS = 18
@@ -31,6 +34,7 @@ class PrefixTable:
     """Prefixes (digit strings) mapped to a value index (e.g. a zone's position)."""
 
     def __init__(self, entries: Iterable[tuple[str, int]]):
+        import numpy as np  # NumPy costs a tenth of a second to import: only rating pays it
         self._exact: dict[str, int] = dict(entries)
         prefixes = list(self._exact)
         bad = next((p for p in prefixes if not p or not p.isdigit() or len(p) > MAX_DIGITS), None)
@@ -69,6 +73,7 @@ class PrefixTable:
 
     def match_many(self, numbers: Sequence[str | None]) -> np.ndarray:
         """``match`` for every number, vectorised; returns an int32 array."""
+        import numpy as np  # NumPy costs a tenth of a second to import: only rating pays it
         count = len(numbers)
         result = np.full(count, NO_MATCH, dtype=np.int32)
         if not count or not self._lengths:

@@ -16,12 +16,12 @@ from flask.cli import with_appcontext
 from billing.models import Subscription
 from core.db import db
 from core.errors import DomainError
+from devtools.testdata.cdr_files import generate as generate_files
 from gateway.cli.mediation_rejects import rejects_group
 from gateway.executors import InlineExecutor, executor
 from gateway.wiring.mediation import process_job, rating_sink
 from mediation import decoders
 from mediation.collect import claim_inbox
-from mediation.generate import generate as generate_files
 from mediation.models import MediationFile
 from mediation.service import COUNTERS, flush_partials, purge_dedup_keys
 from mediation.sources import SourceConfig, add_source, config_of, get_source, list_sources, remove_source

@@ -8,10 +8,11 @@ from flask.cli import with_appcontext
 
 from billing.rating import rerate as rerate_service
 from billing.rating.allowance import notify_expiring
+from billing.rating.thresholds import low_balance_thresholds
 from core.clock import parse_datetime
 from core.db import db
 from core.errors import DomainError
-from web.context import clock, events
+from web.context import clock, events, settings
 
 
 def _moment(text: str, *, end: bool) -> dt.datetime:
@@ -37,8 +38,13 @@ def rating() -> None:
 @with_appcontext
 def rerate(start: str, end: str, account_id: int | None) -> None:
     try:
+        low_balance = low_balance_thresholds(settings().value("LOW_BALANCE_THRESHOLDS"))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    try:
         reversed_count, summary = rerate_service(db.session, clock(), events(), start=_moment(start, end=False),
-                                                 end=_moment(end, end=True), account_id=account_id, source="cli")
+                                                 end=_moment(end, end=True), account_id=account_id, source="cli",
+                                                 low_balance=low_balance)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()

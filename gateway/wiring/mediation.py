@@ -9,8 +9,9 @@ from typing import Any
 from flask import Flask, current_app
 
 from billing.rating.batch import rate_usage
+from billing.rating.thresholds import Thresholds, low_balance_thresholds
 from core.db import db
-from gateway.config import one_of
+from gateway.config import ConfigurationError, one_of
 from mediation.distribute import set_states
 from mediation.pipeline import Sink
 from mediation.service import process_path
@@ -20,8 +21,19 @@ SINKS = ("rating", "none")
 
 
 def check_sink(app: Flask) -> str:
-    """The configured sink's name; an unknown one stops start-up."""
+    """The configured sink's name; an unknown one stops start-up, as does a malformed
+    ``LOW_BALANCE_THRESHOLDS`` (rating reads it)."""
+    thresholds(app)
     return one_of("MEDIATION_SINK", app.extensions["bss.settings"].value("MEDIATION_SINK"), SINKS)
+
+
+def thresholds(app: Flask) -> Thresholds:
+    """The per-currency low-balance lines rating tells customers at: the defaults under
+    ``LOW_BALANCE_THRESHOLDS``."""
+    try:
+        return low_balance_thresholds(app.extensions["bss.settings"].value("LOW_BALANCE_THRESHOLDS"))
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from None
 
 
 def rating_sink(app: Flask) -> Sink | None:
@@ -29,10 +41,10 @@ def rating_sink(app: Flask) -> Sink | None:
     rating outcome), or None when usage is left distributed for an outside rating engine."""
     if check_sink(app) == "none":
         return None
-    clock, events = app.extensions["bss.clock"], app.extensions["bss.events"]
+    clock, events, low_balance = app.extensions["bss.clock"], app.extensions["bss.events"], thresholds(app)
 
     def rate(session, usage_events) -> None:
-        summary = rate_usage(session, clock, events, usage_events, source="mediation")
+        summary = rate_usage(session, clock, events, usage_events, source="mediation", low_balance=low_balance)
         states = {usage_id: outcome.status for usage_id, outcome in summary.outcomes.items()
                   if outcome.status in ("rated", "rating_error")}
         set_states(session, states)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, BinaryIO, Protocol
 
 
@@ -50,6 +50,25 @@ class DecodedRecord:
     sequence: int | None = None
     is_final: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+# DecodedRecord's fields in order, the order of its positional constructor. Decoders build
+# records by keyword; a hot path that passes every value by position gets the constructor from
+# ``positional``, which checks the order that path writes in against this one.
+FIELDS: tuple[str, ...] = tuple(f.name for f in fields(DecodedRecord))
+
+
+def positional(*names: str) -> type[DecodedRecord]:
+    """``DecodedRecord`` for a caller that passes all its fields by position (some three times
+    faster than by keyword, which counts on a hot path). ``names`` are the fields in the order
+    the caller writes its values: anything but exactly ``FIELDS`` raises at import time, so a
+    field added to, removed from or moved in ``DecodedRecord`` cannot silently shift the
+    caller's values into the wrong fields."""
+    if names != FIELDS:
+        missing, unknown = set(FIELDS) - set(names), set(names) - set(FIELDS)
+        raise TypeError(f"positional DecodedRecord fields out of step: missing {sorted(missing)}, "
+                        f"unknown {sorted(unknown)}; the order must be {', '.join(FIELDS)}")
+    return DecodedRecord
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from mediation.decoders import ber_values as v
 from mediation.decoders.base import DecodedRecord
 
 Fields = dict[int, tuple[int, int]]
+_record = v.record
 _int = int.from_bytes  # ber.integer inlined: signed big-endian, no Python frame per field
 L = LocationAreaAndCell
 
@@ -71,8 +72,8 @@ def call(rec: bytes, f: Fields, offset: int, raw: str, mobile_originated: bool,
     if sequence is not None:
         span = get(t.partial_record_type)
         extra["partial_record_type"] = _int(rec[span[0]:span[1]], "big", signed=True) if span else None
-    # Positional (in DecodedRecord's field order): three times faster than keywords.
-    return DecodedRecord(
+    # Every field by position, in the order ber_values.record names (faster than keywords).
+    return _record(
         offset, kind, raw, f"{kind}:{entity}:{reference}:{sequence or 0}", msisdn, other, "voice",
         "out" if mobile_originated else "in", started, answered, duration, None, None, None, imsi, roaming,
         visited if roaming else None, location, f"{kind}:{entity}:{reference}" if sequence is not None else None,
@@ -110,7 +111,7 @@ def sms(rec: bytes, f: Fields, offset: int, raw: str, mobile_originated: bool,
     span = get(t.location)
     location, visited = _location(rec[span[0]:span[1]]) if span else (None, None)
     roaming = v.is_roaming(visited, homes, imsi)
-    return DecodedRecord(
+    return _record(  # by position, in the order ber_values.record names
         offset, kind, raw, key, msisdn, other, "sms", "out" if mobile_originated else "in", moment,
         t.sms_result not in f,  # smsResult is only written when delivery failed
         None, None, None, 1, imsi, roaming, visited if roaming else None, location, None, None, True,

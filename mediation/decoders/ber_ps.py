@@ -18,6 +18,7 @@ from mediation.decoders import ber_values as v
 from mediation.decoders.base import DecodedRecord
 
 Fields = dict[int, tuple[int, int]]
+_record = v.record
 _int = int.from_bytes  # ber.integer inlined: signed big-endian, no Python frame per field
 _gsn_cache: dict[bytes, str] = {}
 T = GatewayRecord
@@ -114,8 +115,8 @@ def gateway(rec: bytes, f: Fields, offset: int, raw: str, tag: int, homes: froze
             extra["service_data"] = _service_data(rec, span)
     span = f.get(T.user_location)
     location = rec[span[0]:span[1]].hex() if span else None
-    # Positional (in DecodedRecord's field order): three times faster than keywords.
-    return DecodedRecord(
+    # Every field by position, in the order ber_values.record names (faster than keywords).
+    return _record(
         offset, kind, raw, f"{kind}:{node}:{charging_id}:{sequence or 0}", msisdn, None, "data", "out", opened,
         True, duration, up, down, None, imsi, roaming, visited if roaming else None, location,
         f"{kind}:{node}:{charging_id}" if sequence is not None else None, sequence, cause not in PS_PARTIAL_CAUSES,

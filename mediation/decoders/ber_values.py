@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mediation.asn1 import ber
+from mediation.decoders.base import positional
 
 _LIMIT = 65536
 
@@ -59,6 +60,13 @@ tbcd = cached(ber.tbcd)
 timestamp = cached(_timestamp)
 plmn = cached(ber.plmn)
 sms_destination = cached(_sms_destination)
+
+
+# The constructor the CS and PS mappers call with every field by position, in this order.
+record = positional(
+    "offset", "record_type", "raw", "natural_key", "served_msisdn", "other_party", "service", "direction",
+    "started_at", "answered", "duration_s", "volume_up", "volume_down", "messages", "served_imsi", "roaming",
+    "visited_network", "location", "session_key", "sequence", "is_final", "extra")
 
 
 def home_plmns(options: dict[str, Any]) -> frozenset[str]:

@@ -36,6 +36,10 @@ def test_minimal_post_makes_a_prepaid_account_in_the_operator_currency(api, cust
     assert balance["validFor"]["startDateTime"] == "2026-03-02T09:30:00.000Z"
     assert body["lastModified"].endswith("Z")
     assert "billStructure" not in body and "creditLimit" not in body
+    account = db.session.get(BillingAccount, int(body["id"]))
+    assert (account.customer_id, account.payment_type, account.currency, account.state, account.name,
+            account.bill_cycle_day, account.credit_limit) == \
+        (customer_id, "prepaid", "KES", "Active", "Prepaid account", None, None)
 
 
 def test_postpaid_account_with_bill_cycle_and_credit_limit(api, customer_id):
@@ -59,6 +63,8 @@ def test_bill_cycle_day_alone_makes_a_postpaid_account(api, customer_id):
     body = post(api, relatedParty=customer_party(customer_id), billCycleDay=28, currency="usd").get_json()
     assert (body["accountType"], body["currency"]) == ("postpaid", "USD")
     assert body["billStructure"]["cycleSpecification"]["billingDateShift"] == 27
+    account = db.session.get(BillingAccount, int(body["id"]))
+    assert (account.payment_type, account.currency, account.bill_cycle_day) == ("postpaid", "USD", 28)
 
 
 def test_balance_shows_in_account_balance(api, customer_id, clock, events):
@@ -129,6 +135,7 @@ def test_patch_refusals(api, customer_id, change, status, reason):
     response = api.patch(f"{URL}/{account['id']}", json=change)
     assert response.status_code == status, response.get_json()
     assert reason in response.get_json()["reason"]
+    assert api.get(f"{URL}/{account['id']}").get_json() == account  # nothing of the refused change stuck
 
 
 def test_delete_unused_account_then_404(api, customer_id):
@@ -136,6 +143,8 @@ def test_delete_unused_account_then_404(api, customer_id):
     assert api.delete(f"{URL}/{account['id']}").status_code == 204
     assert api.get(f"{URL}/{account['id']}").status_code == 404
     assert api.delete(f"{URL}/{account['id']}").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(BillingAccount, int(account["id"])) is None
 
 
 @pytest.mark.parametrize("raw, reason", [
@@ -147,6 +156,7 @@ def test_malformed_bodies_are_400(api, raw, reason):
     response = api.post(URL, data=raw, content_type="application/json")
     assert response.status_code == 400
     assert response.get_json()["reason"] == reason
+    assert db.session.query(BillingAccount).count() == 0
 
 
 @pytest.mark.parametrize("body, reason", [
@@ -175,3 +185,4 @@ def test_related_party_by_href_only(api, customer_id):
     response = post(api, relatedParty=[{"href": href, "role": "customer"}])
     assert response.status_code == 201
     assert response.get_json()["relatedParty"][0]["id"] == str(customer_id)
+    assert db.session.get(BillingAccount, int(response.get_json()["id"])).customer_id == customer_id

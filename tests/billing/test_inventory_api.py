@@ -55,11 +55,17 @@ def test_post_active_with_sim_details(sold):
         "MSISDN": "+254712345678", "ICCID": "89254021234567890123", "IMSI": "639021234567890"}
 
 
-def test_billing_account_defaults_to_the_customers_only_open_account(api, sold, plan, customer_id):
+def test_billing_account_defaults_to_the_customers_only_open_account(api, sold, plan, customer_id, prepaid):
     response = api.post(URL, json={"productOffering": {"id": str(plan.id)},
                                    "relatedParty": [{"id": str(customer_id), "role": "customer"}],
                                    "productCharacteristic": [{"name": "MSISDN", "value": "0712000001"}]})
     assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["billingAccount"]["id"] == str(prepaid.id)
+    assert body["billingAccount"]["href"].endswith(f"/tmf-api/accountManagement/v4/billingAccount/{prepaid.id}")
+    line = db.session.get(Subscription, int(body["id"]))
+    assert (line.billing_account_id, line.msisdn, line.offering_id, line.status) == \
+        (prepaid.id, "+254712000001", plan.id, "pending")
 
 
 @pytest.mark.smoke
@@ -69,7 +75,12 @@ def test_duplicate_live_msisdn_is_409_and_reuse_after_termination(api, sold):
     assert response.status_code == 409
     assert "MSISDN +254712345678 is already in use by subscription" in response.get_json()["reason"]
     assert api.patch(f"{URL}/{first['id']}", json={"status": "terminated"}).status_code == 200
-    assert api.post(URL, json=api_body_from(first)).status_code == 201
+    reused = api.post(URL, json=api_body_from(first))
+    assert reused.status_code == 201
+    assert reused.get_json()["id"] != first["id"] and reused.get_json()["status"] == "pendingActive"
+    lines = db.session.scalars(sa.select(Subscription).where(Subscription.msisdn == "+254712345678")
+                               .order_by(Subscription.id)).all()
+    assert [(str(s.id), s.status) for s in lines] == [(first["id"], "terminated"), (reused.get_json()["id"], "pending")]
 
 
 def api_body_from(product: dict) -> dict:
@@ -104,6 +115,8 @@ def test_cancelled_means_terminated_for_a_pending_line(api, sold):
     product = sold()
     response = api.patch(f"{URL}/{product['id']}", json={"status": "cancelled"})
     assert response.get_json()["status"] == "terminated"
+    line = db.session.get(Subscription, int(product["id"]))
+    assert line.status == "terminated" and line.terminated_at is not None
 
 
 @pytest.mark.parametrize("change, status, reason", [
@@ -130,6 +143,7 @@ def test_patch_sim_swap(api, sold):
     assert response.status_code == 200, response.get_json()
     assert {c["name"]: c["value"] for c in response.get_json()["productCharacteristic"]}["ICCID"] == \
         "89254021234567890999"
+    assert db.session.get(Subscription, int(product["id"])).iccid == "89254021234567890999"
 
 
 def test_list_filters(api, sold, customer_id, new_customer):
@@ -152,6 +166,8 @@ def test_delete_only_what_never_went_live(api, sold):
     pending = sold("0712000001")
     assert api.delete(f"{URL}/{pending['id']}").status_code == 204
     assert api.get(f"{URL}/{pending['id']}").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Subscription, int(pending["id"])) is None
     live = sold("0712000002", status="active")
     response = api.delete(f"{URL}/{live['id']}")
     assert response.status_code == 409
@@ -196,6 +212,7 @@ def test_unknown_billing_account_and_plan_type_mismatch_are_400(api, sold, postp
     response = api.post(URL, json={**product_body(postpaid, prepaid_only), "billingAccount": {"id": "4040"}})
     assert response.status_code == 400
     assert "no billing account 4040" in response.get_json()["reason"]
+    assert db.session.query(Subscription).count() == 0
 
 
 def test_related_party_must_own_the_billing_account(api, sold, prepaid, plan, new_customer):
@@ -204,6 +221,7 @@ def test_related_party_must_own_the_billing_account(api, sold, prepaid, plan, ne
                                    "relatedParty": [{"id": str(stranger), "role": "customer"}]})
     assert response.status_code == 400
     assert f"does not belong to customer {stranger}" in response.get_json()["reason"]
+    assert db.session.query(Subscription).count() == 0
 
 
 def test_products_filter_by_msisdn_in_any_form(api, customer_id, plan, session, clock, events, prepaid):
@@ -225,3 +243,4 @@ def test_an_impossible_billing_account_reference_is_400(api, sold, plan):
         "productCharacteristic": [{"name": "MSISDN", "value": "0712345679"}]})
     assert response.status_code == 400
     assert "billing account" in response.get_json()["reason"]
+    assert db.session.query(Subscription).count() == 0

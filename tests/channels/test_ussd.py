@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from billing.buckets import live_buckets
 from billing.charges import unbilled_charges
-from billing.models_vouchers import Voucher
+from billing.vouchers.models import Voucher
 from crm.cases.models import SupportCase
 from crm.conversations.models import Conversation, Interaction
 from orders.models import ProductOrder

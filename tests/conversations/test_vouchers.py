@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from billing.models_vouchers import Voucher, VoucherAttempt
 from billing.vouchers import MAX_REFUSALS, REFUSAL_WINDOW, VoucherLocked, pin_digest, redeem_voucher
+from billing.vouchers.models import Voucher, VoucherAttempt
 from core.errors import Conflict, NotFound, ValidationError
 from tests.conversations.world import VOUCHER_SECRET
 

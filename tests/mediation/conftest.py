@@ -6,7 +6,8 @@ import pathlib
 import pytest
 import sqlalchemy as sa
 
-from mediation.models import MediationFile, RejectedRecord, UsageRecord
+from mediation import columnar
+from mediation.models import DedupKey, MediationFile, PartialRecord, RejectedRecord, UsageRecord
 from mediation.service import process_path
 from mediation.sources import SourceConfig
 
@@ -45,3 +46,45 @@ def file_row(session, file_id: int) -> MediationFile:
 def counters(report: dict) -> dict:
     return {k: report[k] for k in ("received", "distributed", "rejected", "filtered", "duplicates", "held",
                                    "records_out")}
+
+
+def outcome(session) -> dict:
+    """Everything a file's run left in the database, in a form two runs can be compared by."""
+    session.expire_all()
+    usage = session.execute(sa.select(
+        UsageRecord.record_offset, UsageRecord.msisdn, UsageRecord.service, UsageRecord.direction,
+        UsageRecord.other_party, UsageRecord.started_at, UsageRecord.duration_s, UsageRecord.messages,
+        UsageRecord.volume_up, UsageRecord.volume_down, UsageRecord.roaming, UsageRecord.visited_network,
+        UsageRecord.location, UsageRecord.record_type, UsageRecord.parts, UsageRecord.split, UsageRecord.state,
+    ).order_by(UsageRecord.record_offset, UsageRecord.started_at)).all()
+    rejects = session.execute(sa.select(RejectedRecord.record_offset, RejectedRecord.reason_code,
+                                        RejectedRecord.reason, RejectedRecord.raw)
+                              .order_by(RejectedRecord.record_offset)).all()
+    held = session.execute(sa.select(PartialRecord.session_key, PartialRecord.record_offset)
+                           .order_by(PartialRecord.record_offset)).all()
+    file = session.scalars(sa.select(MediationFile)).one()
+    return {"usage": [tuple(r) for r in usage], "rejects": [tuple(r) for r in rejects],
+            "held": [tuple(r) for r in held],
+            "filtered_by": dict(file.filtered_by or {}), "checkpoint": file.checkpoint}
+
+
+def forget_everything(session) -> None:
+    """Delete every mediation row (committed), so the same file can run again from scratch."""
+    for model in (UsageRecord, RejectedRecord, PartialRecord, DedupKey, MediationFile):
+        session.execute(sa.delete(model))
+    session.commit()
+
+
+def both_ways(run_file, session, path, options, batch_size=None, fmt="generic-csv") -> tuple[dict, dict]:
+    """Run ``path`` through the column path, then (from scratch) through the per-record path;
+    check their counters agree and return both outcomes."""
+    assert columnar.read_lines(str(path), fmt, options) is not None  # the file does take the column path
+    fast = run_file(fmt, path, options, batch_size=batch_size)
+    fast_rows = outcome(session)
+    forget_everything(session)
+    slow = run_file(fmt, path, {**options, "columnar": False}, batch_size=batch_size)
+    slow_rows = outcome(session)
+    assert fast["balanced"] and slow["balanced"]
+    assert counters(fast) == counters(slow)
+    assert fast["filtered_by"] == slow["filtered_by"]
+    return fast_rows, slow_rows

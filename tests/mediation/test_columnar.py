@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-
+from devtools.testdata.cdr_files import generate
 from mediation import columnar
-from mediation.generate import generate
-from mediation.models import DedupKey, MediationFile, PartialRecord, RejectedRecord, UsageRecord
 from mediation.rules import Rules
-from tests.mediation.conftest import counters
+from tests.mediation.conftest import both_ways
 
 UTC = dt.UTC
 OPTIONS = {"test_numbers": ["+254700000001", "+2547000009*"], "internal_numbers": ["7001"],
@@ -54,44 +51,6 @@ EDGE_LINES = [
 ]
 
 
-def _outcome(session) -> dict:
-    session.expire_all()
-    usage = session.execute(sa.select(
-        UsageRecord.record_offset, UsageRecord.msisdn, UsageRecord.service, UsageRecord.direction,
-        UsageRecord.other_party, UsageRecord.started_at, UsageRecord.duration_s, UsageRecord.messages,
-        UsageRecord.volume_up, UsageRecord.volume_down, UsageRecord.roaming, UsageRecord.visited_network,
-        UsageRecord.location, UsageRecord.record_type, UsageRecord.parts, UsageRecord.split, UsageRecord.state,
-    ).order_by(UsageRecord.record_offset, UsageRecord.started_at)).all()
-    rejects = session.execute(sa.select(RejectedRecord.record_offset, RejectedRecord.reason_code,
-                                        RejectedRecord.reason, RejectedRecord.raw)
-                              .order_by(RejectedRecord.record_offset)).all()
-    held = session.execute(sa.select(PartialRecord.session_key, PartialRecord.record_offset)
-                           .order_by(PartialRecord.record_offset)).all()
-    file = session.scalars(sa.select(MediationFile)).one()
-    return {"usage": [tuple(r) for r in usage], "rejects": [tuple(r) for r in rejects],
-            "held": [tuple(r) for r in held],
-            "filtered_by": dict(file.filtered_by or {}), "checkpoint": file.checkpoint}
-
-
-def _forget_everything(session) -> None:
-    for model in (UsageRecord, RejectedRecord, PartialRecord, DedupKey, MediationFile):
-        session.execute(sa.delete(model))
-    session.commit()
-
-
-def _both_ways(run_file, session, path, options, batch_size=None, fmt="generic-csv") -> tuple[dict, dict]:
-    assert columnar.read_lines(str(path), fmt, options) is not None  # the file does take the column path
-    fast = run_file(fmt, path, options, batch_size=batch_size)
-    fast_rows = _outcome(session)
-    _forget_everything(session)
-    slow = run_file(fmt, path, {**options, "columnar": False}, batch_size=batch_size)
-    slow_rows = _outcome(session)
-    assert fast["balanced"] and slow["balanced"]
-    assert counters(fast) == counters(slow)
-    assert fast["filtered_by"] == slow["filtered_by"]
-    return fast_rows, slow_rows
-
-
 def test_edge_cases_land_where_the_per_record_path_puts_them(run_file, session, clock, tmp_path):
     now = clock.now()
     at = (now - dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -100,7 +59,7 @@ def test_edge_cases_land_where_the_per_record_path_puts_them(run_file, session, 
              "roaming,visited_network,location,record_type,session_id,sequence,final"
     path = tmp_path / "edges.csv"
     path.write_text("\n".join([header, *(line.format(t=at, late=late) for line in EDGE_LINES)]) + "\n")
-    fast, slow = _both_ways(run_file, session, path, OPTIONS, batch_size=7)
+    fast, slow = both_ways(run_file, session, path, OPTIONS, batch_size=7)
     assert fast == slow
     assert {code for _, code, _, _ in fast["rejects"]} >= {"bad_field_count", "bad_timestamp", "negative_duration",
                                                          "absurd_duration", "timestamp_out_of_range",
@@ -110,7 +69,7 @@ def test_edge_cases_land_where_the_per_record_path_puts_them(run_file, session, 
 def test_generated_file_gives_identical_results(run_file, session, clock, tmp_path):
     [path] = generate("generic-csv", 3000, str(tmp_path), seed=31, bad=0.03, duplicates=0.03, partials=0.05,
                       start=clock.now() - dt.timedelta(days=1))
-    fast, slow = _both_ways(run_file, session, path, OPTIONS, batch_size=700)
+    fast, slow = both_ways(run_file, session, path, OPTIONS, batch_size=700)
     assert fast == slow
     assert len(fast["usage"]) > 2500
 
@@ -180,7 +139,7 @@ def test_asterisk_edge_cases_land_where_the_per_record_path_puts_them(run_file, 
     path = tmp_path / "Master.csv"
     path.write_text("\n".join(line.format(t=at) for line in ASTERISK_EDGES) + "\n")
     options = {"timezone": "Europe/London", "test_numbers": ["+254700000001"], "max_age_days": 400, "columnar": True}
-    fast, slow = _both_ways(run_file, session, path, options, batch_size=5, fmt="asterisk-csv")
+    fast, slow = both_ways(run_file, session, path, options, batch_size=5, fmt="asterisk-csv")
     assert fast == slow
     assert len(fast["usage"]) >= 2
 
@@ -188,7 +147,7 @@ def test_asterisk_edge_cases_land_where_the_per_record_path_puts_them(run_file, 
 def test_generated_asterisk_file_gives_identical_results(run_file, session, clock, tmp_path):
     [path] = generate("asterisk-csv", 3000, str(tmp_path), seed=33, bad=0.03, duplicates=0.03,
                       start=clock.now() - dt.timedelta(days=1))
-    fast, slow = _both_ways(run_file, session, path, {"timezone": "Africa/Nairobi", "columnar": True},
+    fast, slow = both_ways(run_file, session, path, {"timezone": "Africa/Nairobi", "columnar": True},
                             batch_size=700, fmt="asterisk-csv")
     assert fast == slow
     assert len(fast["usage"]) > 2000

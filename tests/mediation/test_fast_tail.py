@@ -53,9 +53,9 @@ def test_pg_and_sqlite_time_texts_are_isoformat_remembered():
     moments = [dt.datetime(2026, 11, 24, 20, 49, s % 60, tzinfo=UTC) for s in range(200)]
     moments.append(dt.datetime(2026, 11, 24, 23, 49, tzinfo=ZoneInfo("Africa/Nairobi")))
     for moment in moments * 2:
-        assert bulk._pg_time(moment) == moment.isoformat() or (
-            dt.datetime.fromisoformat(bulk._pg_time(moment)) == moment)  # an equal instant, same timestamptz
-        assert bulk._sqlite_time(moment) == moment.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+        assert bulk.pg_time(moment) == moment.isoformat() or (
+            dt.datetime.fromisoformat(bulk.pg_time(moment)) == moment)  # an equal instant, same timestamptz
+        assert bulk.sqlite_time(moment) == moment.astimezone(UTC).isoformat(" ", "microseconds")[:26]
 
 
 def _file(session) -> int:

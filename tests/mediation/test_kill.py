@@ -13,7 +13,7 @@ import time
 
 import sqlalchemy as sa
 
-from mediation.generate import generate
+from devtools.testdata.cdr_files import generate
 from tests.conftest import _empty_tables
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]

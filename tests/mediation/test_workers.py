@@ -8,7 +8,7 @@ import subprocess
 
 import sqlalchemy as sa
 
-from mediation.generate import generate
+from devtools.testdata.cdr_files import generate
 from tests.conftest import _empty_tables
 from tests.mediation.test_kill import _command
 

@@ -7,10 +7,10 @@ from collections import Counter, defaultdict
 
 import pytest
 
+from devtools.testdata.ber_files import generate_ber_file
 from mediation.asn1 import ts32297
 from mediation.decoders.base import DecodedRecord, DecodeFailure
 from mediation.decoders.ber_3gpp import DECODER
-from mediation.generate_ber import generate_ber_file
 
 TYPES = {"moCallRecord", "mtCallRecord", "moSMSRecord", "mtSMSRecord", "pGWRecord", "sGWRecord"}
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from mediation.generate_ber import generate_ber_file
+from devtools.testdata.ber_files import generate_ber_file
 from mediation.models import RejectedRecord, UsageRecord
 from mediation.service import process_path
 from mediation.sources import SourceConfig

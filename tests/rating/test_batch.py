@@ -124,7 +124,7 @@ def test_prepaid_record_beyond_balance_is_charged_as_far_as_allowed_and_flagged(
     line = operator.line(balance="5")
     first = operator.usage(line, seconds=60)  # 4.30
     second = operator.usage(line, seconds=60, at=clock.now() + dt.timedelta(minutes=5))  # 0.70 left
-    rate_usage(session, clock, events, [first, second], low_balance=Decimal("3"))
+    rate_usage(session, clock, events, [first, second], low_balance={"KES": Decimal("3")})
     rows = {r.usage_id: r for r in session.scalars(sa.select(RatedUsage))}
     assert rows[second.usage_id].balance_debited == Decimal("0.70")
     assert rows[second.usage_id].shortfall == Decimal("3.60")

@@ -20,11 +20,12 @@ from billing.models import Balance, BalanceTransaction, BillingAccount, Bucket, 
 from billing.rating import authorize, debit, lookup, postings, rate_usage, snapshot
 from billing.rating.allowance import draw, load_bucket_states
 from billing.rating.models import RatedUsage
-from billing.rating.runs import _rated_ids_statement, rated_usage_ids, start_run
+from billing.rating.records import RatedRow
+from billing.rating.runs import rated_ids_statement, rated_usage_ids, start_run
 from billing.subscriptions import TERMINATED
 from catalog.offerings import create_offering
 from catalog.tariffs import service as tariffs
-from core.bulk import _converted, _remembering
+from core.bulk import converted_column, remembering_processor
 from core.db import ExactDecimal, UTCDateTime
 
 
@@ -124,7 +125,7 @@ def test_rated_ids_by_range_equal_rated_ids_by_list(session, clock, events, oper
     rate_usage(session, clock, events, usage[::3] + usage[1:4])
     for asked in ([u.usage_id for u in usage], [u.usage_id for u in usage[5:9]], [usage[0].usage_id],
                   [usage[0].usage_id, usage[-1].usage_id, 10_000], []):
-        by_list = set(session.scalars(_rated_ids_statement(), {"ids": sorted(set(asked))})) if asked else set()
+        by_list = set(session.scalars(rated_ids_statement(), {"ids": sorted(set(asked))})) if asked else set()
         assert rated_usage_ids(session, asked) == by_list
     for record in [*usage[:6], operator.usage(line, seconds=10)]:
         asked = [record.usage_id]
@@ -145,9 +146,9 @@ def test_column_conversion_equals_value_by_value(session):
         processor = kind.dialect_impl(dialect).bind_processor(dialect)
         if processor is None:
             continue
-        slow = _remembering(processor)
+        slow = remembering_processor(processor)
         expected = [None if v is None else slow(v) for v in column]
-        got = _converted(column, processor)
+        got = converted_column(column, processor)
         assert [str(v) if v is not None else None for v in got] == \
             [str(v) if v is not None else None for v in expected]
 
@@ -194,14 +195,14 @@ def test_one_statement_write_equals_one_statement_each(session, clock, events, o
         else:
             charge = postings.UsageCharge.of(seen.account, subscription_id=line.id, description="voice usage",
                                              amount=amount, reference="usage:7", at=clock.now())
-        rated = {"usage_id": 1000 + index, "run_id": run.id, "subscription_id": line.id,
-                 "billing_account_id": line.billing_account_id, "msisdn": line.msisdn, "service": "voice",
-                 "direction": "out", "started_at": clock.now(), "other_party": "+254733000111", "roaming": False,
-                 "visited_network": None, "quantity": 180, "billed_units": 180, "bucket_units": 120,
-                 "tariff_version_id": None, "rate_id": None, "zone": "offnet", "band": "peak", "currency": "KES",
-                 "amount": amount, "balance_debited": amount if planned else Decimal(0),
-                 "postpaid_charged": Decimal(0) if planned else amount, "shortfall": Decimal(0), "flag": None,
-                 "buckets": taken, "status": "rated", "created_at": clock.now()}
+        rated = RatedRow(usage_id=1000 + index, run_id=run.id, subscription_id=line.id,
+                         billing_account_id=line.billing_account_id, msisdn=line.msisdn, service="voice",
+                         direction="out", started_at=clock.now(), other_party="+254733000111", roaming=False,
+                         visited_network=None, quantity=180, billed_units=180, bucket_units=120,
+                         tariff_version_id=None, rate_id=None, zone="offnet", band="peak", currency="KES",
+                         amount=amount, balance_debited=amount if planned else Decimal(0),
+                         postpaid_charged=Decimal(0) if planned else amount, shortfall=Decimal(0), flag=None,
+                         buckets=taken, charge_id=None, status="rated", created_at=clock.now())
         postings.write(session, connection, now=clock.now(), rated=rated, balance=seen.balance, planned=planned,
                        buckets=changed, charge=charge, one_statement=one_statement)
     session.expire_all()

@@ -4,8 +4,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from billing.rating import rate_usage
+from billing.rating.models import ConsumptionQuery
 
 URL = "/tmf-api/usageConsumption/v4/queryUsageConsumption"
 
@@ -41,6 +43,9 @@ def test_query_by_product_and_by_account(api, session, operator):
     assert consumption["bucketRefOrValue"] == []  # postpaid: no money balance, no buckets yet
     by_account = api.post(URL, json={"partyAccount": [{"id": str(line.billing_account_id)}]})
     assert [c["product"][0]["id"] for c in by_account.get_json()["usageConsumption"]] == [str(line.id)]
+    stored = session.scalars(sa.select(ConsumptionQuery).order_by(ConsumptionQuery.id)).all()
+    assert [(str(q.id), q.lines) for q in stored] == [(by_product.get_json()["id"], [line.id]),
+                                                      (by_account.get_json()["id"], [line.id])]
 
 
 @pytest.mark.parametrize(("body", "status", "words"), [
@@ -54,6 +59,7 @@ def test_bad_queries_get_a_reason(api, operator, body, status, words):
     response = api.post(URL, json=body)
     assert response.status_code == status, response.get_json()
     assert response.get_json()["@type"] == "Error" and words in response.get_json()["reason"]
+    assert operator.session.scalar(sa.select(sa.func.count(ConsumptionQuery.id))) == 0
 
 
 def test_unknown_query_is_404(api):

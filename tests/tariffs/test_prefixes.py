@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -46,7 +45,8 @@ def test_bad_prefix_is_refused():
         PrefixTable([("25x", 0)])
 
 
-def test_100k_prefixes_load_in_under_a_second(session, clock):
+def test_100k_prefixes_import_and_load_into_the_matcher(session, clock):
+    """How fast is ``bench/prefix_load.py``'s to measure; here, that every row arrives and matches."""
     tariff = tariffs.create_tariff(session, clock, code="BIG", name="Big table", currency="KES")
     version = tariffs.add_version(session, clock, tariff, effective_from=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     for code, kind in (("national", "national"), ("mobile", "mobile"), ("intl", "international")):
@@ -57,20 +57,12 @@ def test_100k_prefixes_load_in_under_a_second(session, clock):
         rows[str(rng.randrange(10**5, 10**9))] = rng.choice(("national", "mobile", "intl"))
     text = "prefix,zone\n" + "\n".join(f"{p},{z}" for p, z in rows.items())
     clear_cache()
-    began = time.perf_counter()
     loaded = tariffs.load_prefixes_csv(session, clock, version, text)
-    imported = time.perf_counter() - began
-    began, cpu = time.perf_counter(), time.process_time()
     compiled = compile_version(session, version)
-    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
-    print(f"100k prefixes: import {imported:.3f}s, load into the matcher {elapsed:.3f}s ({cpu:.3f}s CPU)")
     assert loaded == 100_000 and len(compiled.numbers) == 100_000
     assert session.scalar(sa.select(sa.func.count(TariffPrefix.id))) == 100_000
     sample = rng.sample(sorted(rows), 50)
     assert [compiled.zone_codes[compiled.numbers.match(p)] for p in sample] == [rows[p] for p in sample]
-    # CPU time holds the line on a busy CI machine (the suite runs in parallel); wall time has slack.
-    assert cpu < 1.0 and elapsed < 3.0, f"loading 100k prefixes took {elapsed:.2f}s ({cpu:.2f}s CPU)"
-    assert imported < 5.0, f"importing 100k prefixes took {imported:.2f}s"  # bench/ records the real figure
 
 
 def test_prefix_rows_are_checked(session, clock):

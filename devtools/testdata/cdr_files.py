@@ -5,7 +5,6 @@ of bad records, duplicates (a record repeated, as switches do after a restart) a
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import os
 import random
@@ -178,15 +177,18 @@ def generate(fmt: str, records: int, out_dir: str, *, files: int = 1, bad: float
     rates; without it ``subscribers`` random Kenyan numbers are made up."""
     start = start or dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     if fmt == "3gpp-ber":
-        ber = importlib.import_module("mediation.generate_ber")
+        # Here, not at the top: the BER writer and its ASN.1 tables are some 12 ms of imports
+        # that every ``flask`` command would pay (the CLI imports this module), for one format.
+        from devtools.testdata.ber_files import generate_ber_file
+
         os.makedirs(out_dir, exist_ok=True)
         paths = []
         for number in range(files):
             count = records // files + (1 if number < records % files else 0)
             path = os.path.join(out_dir, f"CDR_{seed}_{number + 1:04d}.dat")
-            ber.generate_ber_file(path, count, seed=seed * 1000 + number, bad_share=bad, duplicate_share=duplicates,
-                                  partial_share=partials, file_sequence=number + 1, start=start,
-                                  msisdns=list(msisdns) if msisdns else None)
+            generate_ber_file(path, count, seed=seed * 1000 + number, bad_share=bad, duplicate_share=duplicates,
+                              partial_share=partials, file_sequence=number + 1, start=start,
+                              msisdns=list(msisdns) if msisdns else None)
             paths.append(path)
             if progress:
                 progress(count)

@@ -13,7 +13,7 @@ VOUCHER_STATUSES = ("active", "redeemed", "void")
 
 
 class Voucher(Base):
-    """One voucher. The PIN itself is never stored, only its keyed digest (see ``billing.vouchers``).
+    """One voucher. The PIN itself is never stored, only its keyed digest (see ``billing.vouchers.pins``).
 
     The serial is printed on the card next to the PIN and is not secret: it lets agents talk
     about a card without reading its PIN out. Redemption is recorded on the row itself, since
@@ -44,7 +44,7 @@ class Voucher(Base):
 
 class VoucherAttempt(Base):
     """A refused voucher redemption (unknown PIN, used, expired, ...), kept to stop PIN guessing:
-    an account with too many recent refusals is locked out for a while (``billing.vouchers``)."""
+    an account with too many recent refusals is locked out for a while (``billing.vouchers.lockout``)."""
 
     __tablename__ = "voucher_attempt"
 

@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from devtools.testdata.cdr_samples import NETWORK_TIME, Network, call_record, corrupt_record, gateway_record, sms_record
 from mediation.asn1 import ts32297
-from mediation.asn1.cdr_samples import NETWORK_TIME, Network, call_record, corrupt_record, gateway_record, sms_record
 
 DEFAULT_START = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC)
 MIX = {"moCallRecord": 35, "mtCallRecord": 15, "moSMSRecord": 10, "mtSMSRecord": 10,

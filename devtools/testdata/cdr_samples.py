@@ -1,6 +1,6 @@
 """Sample TS 32.298 records of a small network (two MSCs, two PGWs, two SGWs, a few hundred
 cells), encoded in BER the way the elements write them: the building blocks of
-``mediation.generate_ber``. Each builder draws its details from the network's random generator.
+``devtools.testdata.ber_files``. Each builder draws its details from the network's random generator.
 """
 from __future__ import annotations
 
