@@ -14,7 +14,8 @@ def as_id(value: Any) -> int | None:
     """A primary key from user input (int or digits), or None when it cannot be one."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    # isascii: "²" passes isdigit() but not int(); "٣" passes both, as 3.
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, int) and 0 < value <= MAX_INT:
         return value

@@ -14,7 +14,7 @@ from core.errors import Conflict, NotFound, ValidationError
 from core.events import EventBus
 from crm.contacts import ContactDetails, add_contact_medium, replace_contact_media
 from crm.models import Customer, Party
-from crm.parties import create_individual, find_party
+from crm.parties import create_individual, find_party, row_id
 
 # Lifecycle: where a customer may go from each status. Closed is final.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -95,8 +95,9 @@ def create_customer(session: Session, clock: Clock, *, name: str | None = None,
         raise ValidationError(f"a new customer's status must be one of {', '.join(INITIAL_STATUSES)}",
                               field="status")
     now = clock.now()
-    customer = Customer(status=status, created_at=now, updated_at=now, valid_from=now,
-                        **{k: v for k, v in profile.items() if v is not None})
+    # validFor given by the client wins; without it the relationship starts now.
+    profile = {"valid_from": now, **{k: v for k, v in profile.items() if v is not None}}
+    customer = Customer(status=status, created_at=now, updated_at=now, **profile)
     if party is not None:
         customer.party = party
     elif party_ref is not None:
@@ -118,7 +119,8 @@ def create_customer(session: Session, clock: Clock, *, name: str | None = None,
 
 
 def get_customer(session: Session, customer_id: int | str) -> Customer:
-    customer = session.get(Customer, int(customer_id)) if str(customer_id).isdigit() else None
+    ident = row_id(customer_id)
+    customer = None if ident is None else session.get(Customer, ident)
     if customer is None:
         raise NotFound(f"customer {customer_id} not found")
     return customer

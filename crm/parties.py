@@ -20,6 +20,18 @@ ORGANIZATION_FIELDS = ("name", "trading_name", "organization_type", "registratio
 # TMF632 IndividualStateType and OrganizationStateType ("deceaded" is the spec's spelling).
 STATUSES = {"individual": ("initialized", "validated", "deceaded"),
             "organization": ("initialized", "validated", "closed")}
+# Our primary keys are INTEGER columns: a larger number names no row of ours (and PostgreSQL would
+# refuse it as a parameter), though it may well be another system's id.
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id(value: int | str) -> int | None:
+    """``value`` as one of our row ids (ASCII digits, within INTEGER), or None when it cannot be one."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ROW_ID)):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ROW_ID else None
 
 
 def _check_fields(kind: str, details: dict[str, Any]) -> None:
@@ -76,9 +88,8 @@ def create_organization(session: Session, clock: Clock, *, default_region: str,
 
 def get_party(session: Session, party_id: int | str, kind: str | None = None) -> Party:
     """The party with this id (and kind, when given), or ``NotFound``."""
-    party = None
-    if str(party_id).isdigit():
-        party = session.get(Party, int(party_id))
+    ident = row_id(party_id)
+    party = None if ident is None else session.get(Party, ident)
     if party is None or (kind is not None and party.kind != kind):
         raise NotFound(f"{kind or 'party'} {party_id} not found")
     return party

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from core.db import db
 from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationError
@@ -62,7 +62,11 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(error: HTTPException):
         if not _is_api_request():
             return error
-        return error_response(error.code or 500, str(error.code), error.name, error.description)
+        headers = {}
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            # RFC 9110: a 405 names the methods the resource does support.
+            headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return error_response(error.code or 500, str(error.code), error.name, error.description, headers)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -25,7 +25,8 @@ from web.api.tmf.resource import Resource
 OPENAPI_VERSION = "3.0.3"
 VENDORED = pathlib.Path(__file__).with_name("tmf_schemas.json")
 ERROR_STATUSES = {"400": "Bad Request", "401": "Unauthorized", "403": "Forbidden", "404": "Not Found",
-                  "405": "Method Not Allowed", "409": "Conflict", "500": "Internal Server Error"}
+                  "405": "Method Not Allowed", "409": "Conflict", "415": "Unsupported Media Type",
+                  "500": "Internal Server Error"}
 
 
 @functools.cache
@@ -83,9 +84,10 @@ _PARAMETERS = {
     "offset": {"name": "offset", "in": "query", "required": False,
                "schema": {"type": "integer", "minimum": 0, "default": 0},
                "description": "Index of the first item to return."},
+    # No "maximum": a larger limit is served, capped (X-Result-Count says how many came back).
     "limit": {"name": "limit", "in": "query", "required": False,
-              "schema": {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
-              "description": f"Most items to return (at most {MAX_LIMIT})."},
+              "schema": {"type": "integer", "minimum": 0, "default": DEFAULT_LIMIT},
+              "description": f"Most items to return; more than {MAX_LIMIT} returns {MAX_LIMIT}."},
     "id": {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
            "description": "Identifier of the resource."},
 }
@@ -167,7 +169,7 @@ class _Builder:
                 "requestBody": {"required": True, "content": _json(self._ref(f"{schema_name}_Create", spec))},
                 "responses": {"201": {"description": "Created", "headers": {
                     "Location": {"$ref": "#/components/headers/Location"}}, "content": _json(item)},
-                    **_errors("400", "401", "409", "500")},
+                    **_errors("400", "401", "409", "415", "500")},
             }
         one: dict[str, Any] = {
             "parameters": [{"$ref": "#/components/parameters/id"}],
@@ -183,11 +185,12 @@ class _Builder:
                 "requestBody": {"required": True, "content": {"application/merge-patch+json": {"schema": body},
                                                               **_json(body)}},
                 "responses": {"200": {"description": "Updated", "content": _json(item)},
-                              **_errors("400", "401", "404", "409", "500")},
+                              **_errors("400", "401", "404", "409", "415", "500")},
             }
         if resource.delete is not None:
             one["delete"] = {"tags": tag, "operationId": f"delete{op}", "summary": f"Delete {_a(noun)}",
-                             "responses": {"204": {"description": "Deleted"}, **_errors("401", "404", "409", "500")}}
+                             "responses": {"204": {"description": "Deleted"},
+                                           **_errors("400", "401", "404", "409", "500")}}
         self.paths[f"{api.prefix}/{resource.name}"] = collection
         self.paths[f"{api.prefix}/{resource.name}/{{id}}"] = one
 

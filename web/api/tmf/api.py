@@ -9,12 +9,12 @@ For each resource it serves:
 - ``PATCH  /<name>/<id>``   merge-patch, 200 with the resource
 - ``DELETE /<name>/<id>``   204
 
+Only the methods a resource implements are routed: any other answers 405 with ``Allow``.
 A resource supplies its mapper functions (JSON to service call, model to JSON); the route
 owns the use case, so it commits here, once.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,13 +23,13 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from core.db import db
 from web.api.auth import require_api_key
 from web.api.errors import ApiError
-from web.api.tmf.filters import MAX_ID
-from web.api.tmf.payload import json_body
-from web.api.tmf.query import fields, json_match, paging, project, split_filters
+from web.api.tmf.body import json_body
+from web.api.tmf.query import check_query, fields, json_match, paging, project, split_filters
 from web.api.tmf.resource import Resource
 
-# Most rows a filter on rendered JSON (one with no SQL equivalent) may examine.
-MAX_SCAN = 20_000
+# Most rows a filter on rendered JSON (one with no SQL equivalent) may examine: each is rendered
+# in Python (a few ms apiece, with its references), so this bounds what one request costs a worker.
+MAX_SCAN = 500
 
 
 class TmfApi:
@@ -44,16 +44,20 @@ class TmfApi:
         self.resources: dict[str, Resource] = {}
         self.blueprint = Blueprint(f"tmf_{api_name}", __name__, url_prefix=self.prefix)
         self.blueprint.before_request(require_api_key)
+        self.blueprint.before_request(check_query)
         self.extra_routes: list[dict[str, Any]] = []  # non-CRUD operations, for the OpenAPI document
 
     def add(self, resource: Resource) -> Resource:
         self.resources[resource.name] = resource
         bp, name = self.blueprint, resource.name
         bp.add_url_rule(f"/{name}", f"{name}_list", self._lister(resource), methods=["GET"])
-        bp.add_url_rule(f"/{name}", f"{name}_create", self._creator(resource), methods=["POST"])
         bp.add_url_rule(f"/{name}/<ident>", f"{name}_get", self._getter(resource), methods=["GET"])
-        bp.add_url_rule(f"/{name}/<ident>", f"{name}_patch", self._patcher(resource), methods=["PATCH"])
-        bp.add_url_rule(f"/{name}/<ident>", f"{name}_delete", self._deleter(resource), methods=["DELETE"])
+        if resource.create is not None:
+            bp.add_url_rule(f"/{name}", f"{name}_create", self._creator(resource), methods=["POST"])
+        if resource.update is not None:
+            bp.add_url_rule(f"/{name}/<ident>", f"{name}_patch", self._patcher(resource), methods=["PATCH"])
+        if resource.delete is not None:
+            bp.add_url_rule(f"/{name}/<ident>", f"{name}_delete", self._deleter(resource), methods=["DELETE"])
         return resource
 
     # -- rendering -----------------------------------------------------------------------
@@ -114,9 +118,7 @@ class TmfApi:
         return list_resources
 
     def _found(self, resource: Resource, ident: str) -> Any:
-        # Our ids are BIGINTs: a longer number names nothing, and must not reach the database
-        # (PostgreSQL would refuse the parameter, which is no reason for a 500).
-        model = None if ident.isdigit() and int(ident) > MAX_ID else resource.load(ident)
+        model = resource.load(ident)
         if model is None:
             raise ApiError(404, f"{resource.type_name} {ident} not found",
                            f"No {resource.type_name} has id {ident}.", code="not_found")
@@ -130,7 +132,7 @@ class TmfApi:
 
     def _creator(self, resource: Resource):
         def create_resource():
-            model = _allowed(resource.create, resource, "created")(json_body())
+            model = resource.create(json_body())
             db.session.commit()
             body = self.render(resource, model)
             response = jsonify(body)
@@ -142,14 +144,13 @@ class TmfApi:
 
     def _patcher(self, resource: Resource):
         def patch_resource(ident: str):
-            update = _allowed(resource.update, resource, "changed")
             model = self._found(resource, ident)
             body = json_body()
             for immutable in ("id", "href"):
                 if immutable in body and str(body[immutable]) != (
                         ident if immutable == "id" else self.href(resource.name, ident)):
                     raise ApiError(400, f"{immutable} cannot be changed", code="immutable_attribute")
-            model = update(model, body)
+            model = resource.update(model, body)
             db.session.commit()
             return jsonify(self.render(resource, model))
 
@@ -157,18 +158,11 @@ class TmfApi:
 
     def _deleter(self, resource: Resource):
         def delete_resource(ident: str):
-            _allowed(resource.delete, resource, "deleted")(self._found(resource, ident))
+            resource.delete(self._found(resource, ident))
             db.session.commit()
             return Response(status=204)
 
         return delete_resource
-
-
-def _allowed(operation: Callable | None, resource: Resource, done: str) -> Callable:
-    """The resource's operation, or 405 when it has none."""
-    if operation is None:
-        raise ApiError(405, "Method not allowed", f"{resource.type_name} cannot be {done} here.")
-    return operation
 
 
 def base_url() -> str:

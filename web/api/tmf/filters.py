@@ -11,11 +11,9 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from core.clock import parse_datetime
+from web.api.tmf.ids import parse_id
 
 Condition = Callable[[str], sa.ColumnElement[bool]]
-
-# Our ids are integers; anything longer than a BIGINT is no id of ours.
-MAX_ID = 2**63 - 1
 
 
 def _values(raw: str) -> list[str]:
@@ -23,9 +21,9 @@ def _values(raw: str) -> list[str]:
 
 
 def by_id(column) -> Condition:
-    """Integer ids."""
+    """Integer ids (of the size ``column`` holds)."""
     def condition(raw: str) -> sa.ColumnElement[bool]:
-        ids = [int(v) for v in _values(raw) if v.isdigit() and int(v) <= MAX_ID]
+        ids = [ident for ident in (parse_id(v, column) for v in _values(raw)) if ident is not None]
         return column.in_(ids) if ids else sa.false()
     return condition
 
@@ -58,9 +56,10 @@ def by_instant(column) -> Condition:
         for value in _values(raw):
             try:
                 moment = parse_datetime(value)
-            except ValueError:
+                moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+                end = moment + dt.timedelta(milliseconds=1)
+            except (ValueError, OverflowError):  # not a date, or the last millisecond Python can hold
                 continue
-            moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-            matches.append(sa.and_(column >= moment, column < moment + dt.timedelta(milliseconds=1)))
+            matches.append(sa.and_(column >= moment, column < end))
         return sa.or_(*matches) if matches else sa.false()
     return condition

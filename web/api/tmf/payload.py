@@ -5,34 +5,19 @@ Mappers in ``web/api/tmf6xx_*`` use these to turn JSON into the keyword argument
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from flask import request
-
 from core.clock import parse_datetime
 from core.errors import ValidationError
 from core.money import to_decimal
-from web.api.errors import ApiError
+from web.api.tmf.ids import parse_id
 
 MISSING: Any = object()
-
-
-def json_body() -> dict[str, Any]:
-    """The request's JSON object; 400 with the reason when it is not one."""
-    raw = request.get_data(cache=True)
-    if not raw.strip():
-        raise ApiError(400, "Request body is empty", "A JSON object was expected.", code="invalid_body")
-    body = request.get_json(force=True, silent=True)
-    if body is None:
-        raise ApiError(400, "Malformed JSON", "The request body is not valid JSON.", code="invalid_body")
-    if not isinstance(body, dict):
-        raise ApiError(400, "JSON object expected",
-                       f"The request body is a JSON {type(body).__name__}, not an object.",
-                       code="invalid_body")
-    return body
+_INTEGER = re.compile(r"-?[0-9]{1,30}")
 
 
 def _fail(field: str, message: str) -> ValidationError:
@@ -58,8 +43,17 @@ def at(prefix: str) -> Iterator[None]:
         raise
 
 
+def column_length(column: Any) -> int | None:
+    """The most characters ``column`` (a mapped attribute) holds; None for unbounded text.
+    SQLite would store more, PostgreSQL refuses it: the API answers the same 400 on both."""
+    return getattr(column.type, "length", None)
+
+
 def get_str(body: dict, field: str, *, required: bool = False, default: Any = MISSING,
-            max_length: int | None = None, choices: tuple[str, ...] | None = None) -> Any:
+            max_length: int | None = None, choices: tuple[str, ...] | None = None, column: Any = None) -> Any:
+    """A string attribute, at most ``max_length`` characters (or what ``column`` holds)."""
+    if column is not None and max_length is None:
+        max_length = column_length(column)
     if _absent(body, field, required=required):
         return None if default is MISSING else default
     value = body[field]
@@ -89,7 +83,9 @@ def get_int(body: dict, field: str, *, required: bool = False, default: Any = MI
         return None if default is MISSING else default
     value = body[field]
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        # A string of ASCII digits is read (clients send "5"); "²", "--5" and numbers of
+        # thousands of digits are not integers anyone meant.
+        if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
             value = int(value)
         else:
             raise _fail(field, f"must be an integer, not {type(value).__name__}")
@@ -114,7 +110,7 @@ def get_datetime(body: dict, field: str, *, required: bool = False) -> dt.dateti
         return None
     try:
         return parse_datetime(body[field])
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):  # overflow: 9999-12-31T23:59:59-05:00 is past year 9999 in UTC
         raise _fail(field, f"is not an ISO 8601 date-time: {body[field]!r}") from None
 
 
@@ -123,8 +119,9 @@ def get_period(body: dict, field: str = "validFor") -> tuple[dt.datetime | None,
     period = get_obj(body, field)
     if period is None:
         return None, None
-    start = get_datetime(period, "startDateTime")
-    end = get_datetime(period, "endDateTime")
+    with at(field):
+        start = get_datetime(period, "startDateTime")
+        end = get_datetime(period, "endDateTime")
     if start and end and end < start:
         raise _fail(field, "endDateTime is before startDateTime")
     return start, end
@@ -166,7 +163,24 @@ def ref_id(ref: dict | None, field: str) -> str | None:
         ident = ref["href"].rstrip("/").rsplit("/", 1)[-1]
     if ident in (None, ""):
         raise _fail(field, "reference needs an id or href")
+    # TMF ids are strings; a whole number is read as its digits, anything else is no id.
+    if isinstance(ident, bool) or not isinstance(ident, (str, int)):
+        raise _fail(field, f"the id must be a string, not {type(ident).__name__}")
+    if isinstance(ident, int) and abs(ident) >= 10**30:
+        raise _fail(field, "the id is longer than 30 digits")
     return str(ident)
+
+
+def local_ref(ref: dict | None, field: str, column: Any, noun: str) -> int | None:
+    """The id of a reference to one of our rows (``column`` is its primary key); 400 naming
+    ``field`` when the reference cannot name one (``noun`` says what was looked for)."""
+    ident = ref_id(ref, field)
+    if ident is None:
+        return None
+    number = parse_id(ident, column)
+    if number is None:
+        raise _fail(field, f"there is no {noun} {ident}")
+    return number
 
 
 def customer_party(parties: list[dict]) -> dict | None:
@@ -183,6 +197,7 @@ __all__ = [
     "MISSING",
     "Decimal",
     "at",
+    "column_length",
     "customer_party",
     "get_bool",
     "get_datetime",
@@ -193,6 +208,6 @@ __all__ = [
     "get_objects",
     "get_period",
     "get_str",
-    "json_body",
+    "local_ref",
     "ref_id",
 ]

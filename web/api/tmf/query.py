@@ -18,6 +18,14 @@ MAX_LIMIT = 1000
 RESERVED_PARAMS = {"fields", "offset", "limit", "sort", "depth", "expand"}
 
 
+def check_query() -> None:
+    """``before_request``: 400 naming the parameter when the query holds a NUL character, which
+    no filter can match and PostgreSQL refuses even to compare."""
+    for name, value in request.args.items(multi=True):
+        if "\x00" in name or "\x00" in value:
+            raise ApiError(400, f"Query parameter {name!r} contains a NUL character", code="invalid_query")
+
+
 def _int_param(name: str, default: int, minimum: int, maximum: int) -> int:
     raw = request.args.get(name)
     if raw in (None, ""):

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from core.db import db
 from web.api.tmf.filters import Condition, by_id
+from web.api.tmf.ids import parse_id
 
 
 @dataclass
@@ -36,28 +37,30 @@ class Resource:
     description: str = ""
 
 
-def load_by_id(model: type, *, max_digits: int | None = None) -> Callable[[str], Any]:
-    """A loader of ``model`` rows by the integer id in the URL; None for an id that is no number,
-    or has more than ``max_digits``. (Ids too large for a BIGINT are refused before any loader runs.)"""
+def load_by_id(model: type, find: Callable[[int], Any] | None = None) -> Callable[[str], Any]:
+    """A loader of ``model`` rows by the id in the URL: None for text that is no id of ``model``
+    (see ``web.api.tmf.ids``), else the row ``find(id)`` returns (by default, the one by primary key)."""
     def load(ident: str) -> Any:
-        if not ident.isdigit() or (max_digits is not None and len(ident) > max_digits):
+        number = parse_id(ident, model.id)
+        if number is None:
             return None
-        return db.session.get(model, int(ident))
+        return find(number) if find is not None else db.session.get(model, number)
     return load
 
 
 def model_resource(model: type, *, name: str, type_name: str, to_tmf: Callable[[Any], dict],
-                   query: Callable[[], sa.Select] | None = None, load: Callable[[str], Any] | None = None,
+                   query: Callable[[], sa.Select] | None = None, find: Callable[[int], Any] | None = None,
                    create: Callable[[dict], Any] | None = None, update: Callable[[Any, dict], Any] | None = None,
                    delete: Callable[[Any], None] | None = None, filters: Mapping[str, Condition] | None = None,
                    description: str = "") -> Resource:
     """A ``Resource`` whose items are the rows of ``model``: listed in id order, loaded by id and
-    filterable by ``id`` in SQL, unless ``query``/``load``/an ``id`` filter say otherwise."""
+    filterable by ``id`` in SQL, unless ``query``/``find``/an ``id`` filter say otherwise.
+    ``find`` receives only ids that fit the primary key's column (``load_by_id``)."""
     return Resource(
         name=name,
         type_name=type_name,
         query=query or (lambda: sa.select(model).order_by(model.id)),
-        load=load or load_by_id(model),
+        load=load_by_id(model, find),
         to_tmf=to_tmf,
         create=create,
         update=update,

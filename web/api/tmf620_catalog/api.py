@@ -8,6 +8,7 @@ from catalog.models import ProductOffering
 from core.db import db
 from core.errors import ValidationError
 from web.api.tmf.api import TmfApi
+from web.api.tmf.ids import parse_id
 from web.api.tmf.payload import ref_id
 
 API = TmfApi(
@@ -30,14 +31,14 @@ def offering_ref(offering_id: int) -> dict[str, Any]:
                          name=offering.name if offering else None)
 
 
-def local_id(reference: dict, field: str) -> int:
-    """The integer id of a reference to one of our own resources; 400 when it cannot be one."""
+def local_id(reference: dict, field: str, model: type) -> int:
+    """The id of a reference to one of our ``model`` rows; 400 when it cannot be one."""
     ident = ref_id(reference, field)
-    try:
-        return int(ident)
-    except ValueError:
-        raise ValidationError(f"unknown reference {ident!r}", field=field) from None
+    number = parse_id(ident, model.id)
+    if number is None:
+        raise ValidationError(f"unknown reference {ident!r}", field=field)
+    return number
 
 
-def local_ids(references: list[dict], field: str) -> list[int]:
-    return [local_id(item, f"{field}[{index}]") for index, item in enumerate(references)]
+def local_ids(references: list[dict], field: str, model: type) -> list[int]:
+    return [local_id(item, f"{field}[{index}]", model) for index, item in enumerate(references)]

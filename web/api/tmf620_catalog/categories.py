@@ -13,6 +13,7 @@ from catalog.models import Catalog, Category
 from core.clock import isoformat_z
 from core.db import db
 from core.errors import ValidationError
+from web.api.tmf.ids import parse_id
 from web.api.tmf.payload import get_objects
 from web.api.tmf.render import compact, period
 from web.api.tmf620_catalog.api import local_ids, ref
@@ -41,21 +42,22 @@ def _parent_id(body: dict) -> int | None:
     raw = body.get("parentId")
     if raw is None or raw == "":
         return None
-    if isinstance(raw, bool) or not isinstance(raw, (str, int)) or not str(raw).strip().isdigit():
+    ident = parse_id(raw, Category.id)
+    if ident is None:
         raise ValidationError("must be the id of a category", field="parentId")
-    return int(raw)
+    return ident
 
 
 def _category_kwargs(body: dict, *, partial: bool) -> dict[str, Any]:
-    out = named_changes(body, (("description", "description"), ("version", "version"),
-                               ("lifecycleStatus", "lifecycle_status")), partial=partial)
+    out = named_changes(body, Category, (("description", "description"), ("version", "version"),
+                                         ("lifecycleStatus", "lifecycle_status")), partial=partial)
     if "parentId" in body:
         out["parent_id"] = _parent_id(body)
     period_changes(body, out)
     return out
 
 
-def load_category(ident: str) -> Category | None:
+def load_category(ident: int) -> Category | None:
     return category_service.get_category(db.session, ident)
 
 
@@ -87,15 +89,16 @@ def catalog_json(catalog: Catalog) -> dict[str, Any]:
 
 
 def _catalog_kwargs(body: dict, *, partial: bool) -> dict[str, Any]:
-    out = named_changes(body, (("description", "description"), ("catalogType", "catalog_type"),
-                               ("version", "version"), ("lifecycleStatus", "lifecycle_status")), partial=partial)
+    out = named_changes(body, Catalog, (("description", "description"), ("catalogType", "catalog_type"),
+                                        ("version", "version"), ("lifecycleStatus", "lifecycle_status")),
+                        partial=partial)
     if "category" in body:
-        out["category_ids"] = local_ids(get_objects(body, "category"), "category")
+        out["category_ids"] = local_ids(get_objects(body, "category"), "category", Category)
     period_changes(body, out)
     return out
 
 
-def load_catalog(ident: str) -> Catalog | None:
+def load_catalog(ident: int) -> Catalog | None:
     return category_service.get_catalog(db.session, ident)
 
 

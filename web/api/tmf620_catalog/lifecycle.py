@@ -9,15 +9,16 @@ from web.api.tmf.filters import Condition, by_instant, by_text
 from web.api.tmf.payload import get_datetime, get_obj, get_period, get_str
 
 
-def named_changes(body: dict, strings: Iterable[tuple[str, str]], *, partial: bool) -> dict[str, Any]:
+def named_changes(body: dict, model: type, strings: Iterable[tuple[str, str]], *, partial: bool) -> dict[str, Any]:
     """``name`` (required unless ``partial``) and the plain strings sent, as service keyword
-    arguments; ``strings`` pairs each TMF attribute with its keyword."""
+    arguments; ``strings`` pairs each TMF attribute with its keyword, a column of ``model``
+    whose length bounds it."""
     out: dict[str, Any] = {}
     if not partial or "name" in body:
-        out["name"] = get_str(body, "name", required=True, max_length=200)
+        out["name"] = get_str(body, "name", required=True, column=model.name)
     for key, attribute in strings:
         if key in body:
-            out[attribute] = get_str(body, key)
+            out[attribute] = get_str(body, key, column=getattr(model, attribute))
     return out
 
 

@@ -27,13 +27,13 @@ from typing import Any
 
 from catalog import offerings as offering_service
 from catalog import prices as price_service
-from catalog.models import ProductOffering, ProductOfferingPrice, ProductOfferingVersion
+from catalog.models import Category, ProductOffering, ProductOfferingPrice, ProductOfferingVersion
 from catalog.specifications import get_specification
 from catalog.versions import Allowances, open_version
 from core.clock import isoformat_z
 from core.db import db
 from core.errors import ValidationError
-from web.api.tmf.payload import get_bool, get_int, get_obj, get_objects, get_str
+from web.api.tmf.payload import at, get_bool, get_int, get_obj, get_objects, get_str, ref_id
 from web.api.tmf.render import compact, period
 from web.api.tmf620_catalog.api import local_id, local_ids, ref
 from web.api.tmf620_catalog.lifecycle import named_changes, period_changes
@@ -57,9 +57,9 @@ def to_tmf(offering: ProductOffering) -> dict[str, Any]:
         "isSellable": offering.is_sellable,
         "validFor": period(offering.valid_from, offering.valid_to),
     }
-    out = compact(out)
-    # Always present (null when none): conformance clients expect the attribute on simple offerings.
+    # TMF's ProductSpecificationRef is an object: an offering without one leaves it out, never null.
     out["productSpecification"] = _specification_json(offering)
+    out = compact(out)
     out["category"] = [ref("category", c, "Category") for c in offering.categories]
     out["bundledProductOffering"] = [ref("productOffering", b, "ProductOffering", lifecycleStatus=b.lifecycle_status)
                                      for b in offering.bundled]
@@ -110,7 +110,7 @@ def _prices(body: dict) -> list[ProductOfferingPrice | price_service.PriceTerms]
         field = f"productOfferingPrice[{index}]"
         existing = None
         if entry.get("id") is not None or entry.get("href") is not None:
-            existing = price_service.get_price(db.session, local_id(entry, field))
+            existing = price_service.get_price(db.session, local_id(entry, field, ProductOfferingPrice))
             if existing is None:
                 raise ValidationError("refers to no known productOfferingPrice", field=field)
             current = price_values(existing)
@@ -119,11 +119,13 @@ def _prices(body: dict) -> list[ProductOfferingPrice | price_service.PriceTerms]
         terms = terms_kwargs(entry, partial=True)
         if existing is not None:
             merged = {k: getattr(existing, k) for k in price_service.COMMERCIAL} | terms
-            candidate = price_service.PriceTerms(name=get_str(entry, "name") or existing.name,
+            candidate = price_service.PriceTerms(name=get_str(entry, "name", column=ProductOfferingPrice.name)
+                                                 or existing.name,
                                                  description=existing.description, **merged)
             wanted.append(existing if price_service.same_terms(existing, candidate) else candidate)
             continue
-        name = get_str(entry, "name") or f"{body.get('name') or 'Offering'} {terms.get('price_type', 'price')}"
+        name = get_str(entry, "name", column=ProductOfferingPrice.name) or \
+            f"{body.get('name') or 'Offering'} {terms.get('price_type', 'price')}"[:200]
         wanted.append(price_service.PriceTerms(name=name, description=get_str(entry, "description"), **terms))
     return wanted
 
@@ -135,33 +137,36 @@ def _specification(body: dict, changes: dict[str, Any]) -> None:
     changes["specification_id"], changes["external_specification"] = None, None
     if reference is None:
         return
-    ident = str(reference.get("id") or "")
+    ident = ref_id(reference, "productSpecification") if reference.get("id") or reference.get("href") else ""
     local = get_specification(db.session, ident)
     if local is not None:
         changes["specification_id"] = local.id
     elif ident or reference.get("href"):
-        changes["external_specification"] = {k: reference[k] for k in _REFERENCE_KEYS if reference.get(k) is not None}
+        with at("productSpecification"):
+            changes["external_specification"] = {k: get_str(reference, k, max_length=500) for k in _REFERENCE_KEYS
+                                                 if reference.get(k) is not None}
     else:
         raise ValidationError("reference needs an id or href", field="productSpecification")
 
 
 def _kwargs(body: dict, offering: ProductOffering | None = None) -> dict[str, Any]:
     """Service keyword arguments from a POST body, or from a PATCH body of ``offering``."""
-    out = named_changes(body, (("description", "description"), ("code", "code"), ("statusReason", "status_reason"),
-                               ("lifecycleStatus", "lifecycle_status")), partial=offering is not None)
+    out = named_changes(body, ProductOffering, (("description", "description"), ("code", "code"),
+                                                ("statusReason", "status_reason"),
+                                                ("lifecycleStatus", "lifecycle_status")), partial=offering is not None)
     for key, attribute in (("kind", "kind"), ("paymentType", "payment_type")):
         if key in body and body[key] is not None:
-            out[attribute] = get_str(body, key)
+            out[attribute] = get_str(body, key, column=getattr(ProductOffering, attribute))
     for key, attribute in (("isBundle", "is_bundle"), ("isSellable", "is_sellable")):
         if key in body and body[key] is not None:
             out[attribute] = get_bool(body, key)
     period_changes(body, out)
     _specification(body, out)
     if "category" in body:
-        out["category_ids"] = local_ids(get_objects(body, "category"), "category")
+        out["category_ids"] = local_ids(get_objects(body, "category"), "category", Category)
     if "bundledProductOffering" in body:
         out["bundled_offering_ids"] = local_ids(get_objects(body, "bundledProductOffering"),
-                                                       "bundledProductOffering")
+                                                "bundledProductOffering", ProductOffering)
     if "productOfferingPrice" in body:
         out["prices"] = _prices(body)
     if "allowance" in body:
@@ -172,7 +177,7 @@ def _kwargs(body: dict, offering: ProductOffering | None = None) -> dict[str, An
     return out
 
 
-def load(ident: str) -> ProductOffering | None:
+def load(ident: int) -> ProductOffering | None:
     return offering_service.get_offering(db.session, ident)
 
 

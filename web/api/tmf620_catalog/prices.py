@@ -22,7 +22,7 @@ from core.clock import isoformat_z
 from core.db import db
 from core.errors import ValidationError
 from core.money import minor_units, to_decimal
-from web.api.tmf.payload import get_bool, get_int, get_obj, get_str
+from web.api.tmf.payload import at, get_bool, get_int, get_obj, get_str
 from web.api.tmf.render import compact, period
 from web.api.tmf620_catalog.lifecycle import named_changes, period_changes
 from web.context import clock
@@ -80,17 +80,17 @@ def terms_kwargs(body: dict, *, partial: bool) -> dict[str, Any]:
     """The commercial attributes of a price body, as ``catalog.prices`` keyword arguments."""
     out: dict[str, Any] = {}
     if not partial or "priceType" in body:
-        out["price_type"] = get_str(body, "priceType", default="recurring")
+        out["price_type"] = get_str(body, "priceType", default="recurring", column=ProductOfferingPrice.price_type)
     if "recurringChargePeriodType" in body:
-        out["recurring_period"] = get_str(body, "recurringChargePeriodType")
+        out["recurring_period"] = get_str(body, "recurringChargePeriodType",
+                                          column=ProductOfferingPrice.recurring_period)
     if "recurringChargePeriodLength" in body:
         out["recurring_period_length"] = get_int(body, "recurringChargePeriodLength", minimum=1)
     if "price" in body:
         money = get_obj(body, "price") or {}
         out["amount"] = None if money.get("value") is None else to_decimal(money["value"], field="price.value")
-        currency = money.get("unit")
-        if currency is not None and not isinstance(currency, str):
-            raise ValidationError("must be a currency code string", field="price.unit")
+        with at("price"):
+            currency = get_str(money, "unit", column=ProductOfferingPrice.currency)
         out["currency"] = currency
         if out["amount"] is not None and currency is None:
             raise ValidationError("a price value needs its currency", field="price.unit")
@@ -98,24 +98,24 @@ def terms_kwargs(body: dict, *, partial: bool) -> dict[str, Any]:
         quantity = get_obj(body, "unitOfMeasure") or {}
         amount = quantity.get("amount")
         out["unit_quantity"] = None if amount is None else to_decimal(amount, field="unitOfMeasure.amount")
-        units = quantity.get("units")
-        if units is not None and not isinstance(units, str):
-            raise ValidationError("must be a string", field="unitOfMeasure.units")
+        with at("unitOfMeasure"):
+            units = get_str(quantity, "units", column=ProductOfferingPrice.unit_of_measure)
         out["unit_of_measure"] = units
     return out
 
 
 def _kwargs(body: dict, *, partial: bool) -> dict[str, Any]:
     out = terms_kwargs(body, partial=partial)
-    out.update(named_changes(body, (("description", "description"), ("lifecycleStatus", "lifecycle_status"),
-                                    ("version", "version")), partial=partial))
+    out.update(named_changes(body, ProductOfferingPrice, (("description", "description"),
+                                                          ("lifecycleStatus", "lifecycle_status"),
+                                                          ("version", "version")), partial=partial))
     if "isBundle" in body:
         out["is_bundle"] = get_bool(body, "isBundle", default=False)
     period_changes(body, out)
     return out
 
 
-def load(ident: str) -> ProductOfferingPrice | None:
+def load(ident: int) -> ProductOfferingPrice | None:
     return price_service.get_price(db.session, ident)
 
 

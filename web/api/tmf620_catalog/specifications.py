@@ -11,7 +11,9 @@ from catalog import specifications as spec_service
 from catalog.models import ProductSpecification
 from core.clock import isoformat_z
 from core.db import db
-from web.api.tmf.payload import get_bool, get_objects
+from web.api.tmf.body import storable
+from web.api.tmf.conform import conform
+from web.api.tmf.payload import at, get_bool, get_objects, get_str
 from web.api.tmf.render import compact, period
 from web.api.tmf620_catalog.lifecycle import named_changes, period_changes
 from web.context import clock
@@ -37,17 +39,23 @@ def to_tmf(spec: ProductSpecification) -> dict[str, Any]:
 
 
 def _kwargs(body: dict, *, partial: bool) -> dict[str, Any]:
-    out = named_changes(body, (("description", "description"), ("brand", "brand"), ("productNumber", "product_number"),
-                               ("version", "version"), ("lifecycleStatus", "lifecycle_status")), partial=partial)
+    out = named_changes(body, ProductSpecification, (("description", "description"), ("brand", "brand"),
+                                                     ("productNumber", "product_number"), ("version", "version"),
+                                                     ("lifecycleStatus", "lifecycle_status")), partial=partial)
     if "isBundle" in body:
         out["is_bundle"] = get_bool(body, "isBundle", default=False)
     if "productSpecCharacteristic" in body:
-        out["characteristics"] = get_objects(body, "productSpecCharacteristic")
+        items = get_objects(body, "productSpecCharacteristic")
+        for index, item in enumerate(items):  # kept and answered as sent: each needs a name, TMF's types
+            with at(f"productSpecCharacteristic[{index}]"):
+                get_str(item, "name", required=True)
+            conform(item, "ProductSpecificationCharacteristic", f"productSpecCharacteristic[{index}]")
+        out["characteristics"] = storable(items, "productSpecCharacteristic")
     period_changes(body, out)
     return out
 
 
-def load(ident: str) -> ProductSpecification | None:
+def load(ident: int) -> ProductSpecification | None:
     return spec_service.get_specification(db.session, ident)
 
 

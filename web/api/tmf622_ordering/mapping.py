@@ -19,14 +19,16 @@ from typing import Any
 
 from flask import request
 
-from billing.models import BillingAccount
+from billing.models import BillingAccount, Subscription
 from catalog.models import ProductOffering
 from core.db import db
 from core.errors import ValidationError
 from crm.models import Customer
 from orders.capture import ItemRequest, OrderRequest
 from orders.models import CancelProductOrder, ProductOrder, ProductOrderItem
+from web.api.tmf.ids import parse_id
 from web.api.tmf.payload import (
+    at,
     customer_party,
     get_datetime,
     get_int,
@@ -34,6 +36,7 @@ from web.api.tmf.payload import (
     get_obj,
     get_objects,
     get_str,
+    local_ref,
     ref_id,
 )
 from web.api.tmf.render import compact
@@ -44,18 +47,43 @@ from web.api.tmf637_inventory.api import product_ref
 from web.api.tmf666_account.api import account_ref
 
 MAX_KEY = 150
+# Attributes of a RelatedParty and a Note kept as sent (TMF strings); others are dropped.
+PARTY_KEYS = ("id", "href", "name", "role", "@referredType", "@type")
+NOTE_KEYS = ("id", "author", "date", "text", "@type")
 
 
-def _digits(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+def _kept(item: dict, keys: tuple[str, ...]) -> dict[str, str]:
+    return {key: get_str(item, key, max_length=500) for key in keys if item.get(key) is not None}
+
+
+def _party(party: dict, index: int) -> dict[str, str]:
+    """A party kept as sent (one we may not know): its string attributes, the id checked."""
+    with at(f"relatedParty[{index}]"):
+        ident = ref_id(party, "id")
+        return _kept({**party, "id": ident}, PARTY_KEYS)
+
+
+def _note(note: dict, index: int) -> dict[str, str]:
+    with at(f"note[{index}]"):
+        get_str(note, "text", required=True)
+        return _kept(note, NOTE_KEYS)
+
+
+def _channel(body: dict) -> str:
+    """The channel the customer used: ``channel[0]``'s name, else its id; ``api`` when none."""
+    channels = get_objects(body, "channel")
+    if not channels:
+        return "api"
+    with at("channel[0]"):
+        return get_str(channels[0], "name", max_length=40) or get_str(channels[0], "id", max_length=40) or "api"
 
 
 def _customer(body: dict) -> tuple[int | None, tuple[dict, ...]]:
-    parties = get_objects(body, "relatedParty")
+    parties = [_party(p, index) for index, p in enumerate(get_objects(body, "relatedParty"))]
     chosen = customer_party(parties)
     customer_id = None
     if chosen is not None:
-        ident = _digits(ref_id(chosen, "relatedParty"))
+        ident = parse_id(ref_id(chosen, "relatedParty"), Customer.id)
         if ident is not None and db.session.get(Customer, ident) is not None:
             customer_id = ident
     return customer_id, tuple(parties)
@@ -65,10 +93,10 @@ def _billing_account(body: dict) -> int | None:
     ref = get_obj(body, "billingAccount")
     if ref is None:
         return None
-    ident = ref_id(ref, "billingAccount")
-    if _digits(ident) is None or db.session.get(BillingAccount, int(ident)) is None:
+    ident = local_ref(ref, "billingAccount", BillingAccount.id, "billing account")
+    if db.session.get(BillingAccount, ident) is None:
         raise ValidationError(f"there is no billing account {ident}", field="billingAccount")
-    return int(ident)
+    return ident
 
 
 def _characteristics(product: dict, index: int) -> dict[str, str]:
@@ -95,7 +123,7 @@ def _item(raw: dict, index: int) -> ItemRequest:
     action = get_str(raw, "action", required=True)
     offering = get_obj(raw, "productOffering")
     offering_ref = ref_id(offering, f"{field}.productOffering") if offering else None
-    offering_id = _digits(offering_ref)
+    offering_id = parse_id(offering_ref, ProductOffering.id)
     if offering_id is not None and db.session.get(ProductOffering, offering_id) is None:
         offering_id = None
     product = get_obj(raw, "product") or {}
@@ -110,8 +138,9 @@ def _item(raw: dict, index: int) -> ItemRequest:
     if found.get("MSISDN") == "":
         raise ValidationError("MSISDN must not be empty", field=f"{field}.product.productCharacteristic")
     return ItemRequest(ref=ref, action=action, offering_id=offering_id,
-                       offering_ref=None if offering_id else offering_ref, subscription_id=_digits(product_ref),
-                       product_ref=product_ref, msisdn=found.get("MSISDN"),
+                       offering_ref=None if offering_id else offering_ref,
+                       subscription_id=parse_id(product_ref, Subscription.id), product_ref=product_ref,
+                       msisdn=found.get("MSISDN"),
                        iccid=found.get("ICCID") if action != "add" or found.get("ICCID") else None,
                        target_status=target, quantity=get_int(raw, "quantity", default=1, minimum=1, maximum=100))
 
@@ -123,12 +152,11 @@ def order_request(body: dict) -> OrderRequest:
         raise ValidationError("an order needs at least one item", field="productOrderItem")
     parsed = [_item(raw, index) if isinstance(raw, dict) else _not_object(index) for index, raw in enumerate(items)]
     customer_id, parties = _customer(body)
-    channels = get_objects(body, "channel")
-    channel = str(channels[0].get("name") or channels[0].get("id") or "api")[:40] if channels else "api"
+    channel = _channel(body)
     key = request.headers.get("Idempotency-Key", "").strip() or None
     if key is not None and len(key) > MAX_KEY:
         raise ValidationError(f"Idempotency-Key is longer than {MAX_KEY} characters", field="Idempotency-Key")
-    notes = tuple(n for n in get_objects(body, "note"))
+    notes = tuple(_note(n, index) for index, n in enumerate(get_objects(body, "note")))
     return OrderRequest(
         items=tuple(parsed), customer_id=customer_id, billing_account_id=_billing_account(body),
         related_party=parties, external_id=get_str(body, "externalId", max_length=100), idempotency_key=key,
@@ -171,7 +199,8 @@ def order_tmf(order: ProductOrder) -> dict[str, Any]:
     if order.customer_id is not None:
         parties = [customer_ref(order.customer_id)]
     else:
-        parties = [dict(p) for p in order.related_party]
+        # @referredType is mandatory in a TMF RelatedParty; a client may have left it out.
+        parties = [{**p, "@referredType": p.get("@referredType") or _referred_type(p)} for p in order.related_party]
     account = db.session.get(BillingAccount, order.billing_account_id) if order.billing_account_id else None
     return compact({
         "externalId": order.external_id,
@@ -186,13 +215,17 @@ def order_tmf(order: ProductOrder) -> dict[str, Any]:
         "description": order.description,
         "category": order.category,
         "priority": order.priority,
-        "channel": [{"name": order.channel, "@type": "ChannelRef"}] if order.channel else None,
+        "channel": [{"id": order.channel, "name": order.channel, "@type": "ChannelRef"}] if order.channel else None,
         "note": order.notes or None,
         "billingAccount": account_ref(account) if account else None,
         "relatedParty": parties,
         "productOrderItem": [_item_tmf(item) for item in order.items],
         "@type": "ProductOrder",
     })
+
+
+def _referred_type(party: dict) -> str:
+    return "Customer" if str(party.get("role", "")).lower() == "customer" else "Party"
 
 
 def cancel_tmf(cancel: CancelProductOrder) -> dict[str, Any]:

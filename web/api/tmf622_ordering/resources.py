@@ -71,21 +71,20 @@ def _update(order: ProductOrder, body: dict) -> ProductOrder:
     raise ValidationError("state may be set to inProgress (retry a held order) or cancelled", field="state")
 
 
-# Order ids are INTEGERs: a longer number names no order, and PostgreSQL would refuse it.
-_load_order = load_by_id(ProductOrder, max_digits=9)
+_load_order = load_by_id(ProductOrder)
 
 
 API.add(model_resource(
     ProductOrder,
     name="productOrder",
     type_name="ProductOrder",
-    load=_load_order,
     to_tmf=order_tmf,
     create=_create,
     update=_update,
     filters={
         "state": by_text(ProductOrder.state),
         "externalId": by_text(ProductOrder.external_id),
+        "channel.name": by_text(ProductOrder.channel), "channel.id": by_text(ProductOrder.channel),
         "orderDate": by_instant(ProductOrder.order_date),
         "relatedParty.id": by_id(ProductOrder.customer_id),
         "billingAccount.id": by_id(ProductOrder.billing_account_id),
@@ -109,7 +108,6 @@ API.add(model_resource(
     CancelProductOrder,
     name="cancelProductOrder",
     type_name="CancelProductOrder",
-    load=load_by_id(CancelProductOrder, max_digits=9),
     to_tmf=cancel_tmf,
     create=_cancel,
     filters={

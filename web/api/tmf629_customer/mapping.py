@@ -13,6 +13,8 @@ from core.clock import isoformat_z
 from core.db import db
 from crm import consent, customers
 from crm.models import Customer
+from web.api.tmf.body import storable
+from web.api.tmf.conform import conform
 from web.api.tmf.payload import at, get_bool, get_list, get_obj, get_objects, get_period, get_str, ref_id
 from web.api.tmf.render import drop_empty, period
 from web.api.tmf632_party.api import party_ref
@@ -41,7 +43,8 @@ def _characteristics(body: dict) -> list[dict] | None:
     for index, item in enumerate(items):
         with at(f"characteristic[{index}]"):
             get_str(item, "name", required=True, max_length=100)
-    return items
+        conform(item, "Characteristic", f"characteristic[{index}]")  # answered back as sent
+    return storable(items, "characteristic")
 
 
 def profile_from(body: dict) -> dict[str, Any]:
@@ -75,8 +78,9 @@ def engaged_party_json(customer: Customer) -> dict | None:
         return party_ref(customer.party)
     if customer.party_ref_id is None:
         return None
+    # @referredType is mandatory in a TMF RelatedParty; a client may not have said which kind.
     return drop_empty({"id": customer.party_ref_id, "href": customer.party_ref_href,
-                      "name": customer.party_ref_name, "@referredType": customer.party_ref_type})
+                       "name": customer.party_ref_name, "@referredType": customer.party_ref_type or "Party"})
 
 
 def customer_json(customer: Customer) -> dict:

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from core.db import db
 from crm import consent, customers
-from crm.models import Customer
+from crm.models import ContactMedium, Customer
 from web.api.auth import caller
 from web.api.tmf.filters import by_id, by_text
 from web.api.tmf.payload import get_str
@@ -51,6 +51,14 @@ def delete(customer: Customer) -> None:
     customers.delete_customer(db.session, customer)
 
 
+def _contact_filter(column):
+    """Customers with a contact medium whose ``column`` is the value: finding a customer by
+    phone number or e-mail is the lookup agents and systems make most."""
+    def condition(value: str) -> sa.ColumnElement[bool]:
+        return Customer.id.in_(sa.select(ContactMedium.customer_id).where(by_text(column)(value)))
+    return condition
+
+
 def _engaged_party_filter(value: str) -> sa.ColumnElement[bool]:
     return sa.or_(by_id(Customer.party_id)(value), by_text(Customer.party_ref_id)(value))
 
@@ -61,7 +69,7 @@ API.add(model_resource(
     type_name="Customer",
     query=lambda: sa.select(Customer).options(selectinload(Customer.party), selectinload(Customer.contact_media))
     .order_by(Customer.id),
-    load=lambda ident: customers.find_customer(db.session, ident),
+    find=lambda ident: customers.find_customer(db.session, ident),
     to_tmf=customer_json,
     create=create,
     update=update,
@@ -70,6 +78,8 @@ API.add(model_resource(
         "name": by_text(Customer.name), "status": by_text(Customer.status),
         "engagedParty.id": _engaged_party_filter, "preferredChannel": by_text(Customer.preferred_channel),
         "customerCategory": by_text(Customer.category), "customerSegment": by_text(Customer.segment),
+        "contactMedium.characteristic.phoneNumber": _contact_filter(ContactMedium.phone_number),
+        "contactMedium.characteristic.emailAddress": _contact_filter(ContactMedium.email_address),
     },
     description="TMF629 customer: the commercial relationship with an individual or organization.",
 ))

@@ -61,7 +61,7 @@ def _resource(kind: str) -> Resource:
         type_name="Individual" if individual else "Organization",
         query=lambda: sa.select(Party).where(Party.kind == kind).order_by(Party.id)
         .options(selectinload(Party.contact_media), selectinload(Party.identifications)),
-        load=lambda ident: parties.find_party(db.session, ident, kind),
+        find=lambda ident: parties.find_party(db.session, ident, kind),
         to_tmf=individual_json if individual else organization_json,
         create=_create(kind),
         update=_update(kind),

@@ -18,8 +18,9 @@ from billing.models import BillingAccount, Subscription
 from catalog.models import ProductOffering
 from core.db import db
 from core.errors import ValidationError
-from web.api.tmf.filters import MAX_ID
-from web.api.tmf.payload import get_obj, get_objects, get_str, ref_id
+from crm.models import Customer
+from web.api.tmf.ids import parse_id
+from web.api.tmf.payload import get_obj, get_objects, get_str, local_ref, ref_id
 from web.api.tmf620_catalog.api import offering_ref
 from web.api.tmf629_customer.api import customer_ref
 from web.api.tmf666_account.api import account_ref
@@ -92,14 +93,14 @@ def account_for(body: dict) -> BillingAccount:
     customers = [ref_id(p, "relatedParty") for p in parties if str(p.get("role", "customer")).lower() == "customer"]
     if ref is None:
         # A client naming only the customer: use the account if the customer has exactly one open.
-        open_accounts = [a for c in customers if c.isdigit() for a in accounts_of_customer(db.session, int(c))
-                         if a.state != "Closed"]
+        ids = [ident for ident in (parse_id(c, Customer.id) for c in customers) if ident is not None]
+        open_accounts = [a for c in ids for a in accounts_of_customer(db.session, c) if a.state != "Closed"]
         if len(open_accounts) != 1:
             raise ValidationError("is required (the customer does not have exactly one open account)",
                                   field="billingAccount")
         return open_accounts[0]
-    ident = ref_id(ref, "billingAccount")
-    account = db.session.get(BillingAccount, int(ident)) if ident.isdigit() and int(ident) <= MAX_ID else None
+    ident = local_ref(ref, "billingAccount", BillingAccount.id, "billing account")
+    account = db.session.get(BillingAccount, ident)
     if account is None:  # a bad reference in the body, not an unknown URL: 400, not 404
         raise ValidationError(f"there is no billing account {ident}", field="billingAccount")
     if customers and str(account.customer_id) not in customers:
@@ -112,7 +113,4 @@ def offering_id_from(body: dict, *, required: bool) -> int | None:
     ref = get_obj(body, "productOffering", required=required)
     if ref is None:
         return None
-    ident = ref_id(ref, "productOffering")
-    if not ident.isdigit():
-        raise ValidationError(f"there is no product offering {ident}", field="productOffering")
-    return int(ident)
+    return local_ref(ref, "productOffering", ProductOffering.id, "product offering")

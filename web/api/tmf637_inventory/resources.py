@@ -73,9 +73,8 @@ def _status_filter(value: str):
 
 
 def _customer_filter(value: str):
-    ids = [int(v) for v in value.split(",") if v.strip().isdigit()]
-    accounts = sa.select(BillingAccount.id).where(BillingAccount.customer_id.in_(ids))
-    return Subscription.billing_account_id.in_(accounts) if ids else sa.false()
+    accounts = sa.select(BillingAccount.id).where(by_id(BillingAccount.customer_id)(value))
+    return Subscription.billing_account_id.in_(accounts)
 
 
 def _characteristic_filter(value: str):

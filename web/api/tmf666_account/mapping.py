@@ -23,7 +23,8 @@ from billing.models import ACCOUNT_STATES, PAYMENT_TYPES, BillingAccount
 from core.db import db
 from core.errors import ValidationError
 from core.money import quantize
-from web.api.tmf.payload import customer_party, get_decimal, get_int, get_obj, get_objects, get_str, ref_id
+from crm.models import Customer
+from web.api.tmf.payload import customer_party, get_decimal, get_int, get_obj, get_objects, get_str, local_ref
 from web.api.tmf629_customer.api import customer_ref
 
 
@@ -69,10 +70,7 @@ def _customer_id(body: dict, *, required: bool) -> int | None:
     chosen = customer_party(parties)
     if chosen is None:
         raise ValidationError("no party with role customer", field="relatedParty")
-    ident = ref_id(chosen, "relatedParty")
-    if not ident.isdigit():
-        raise ValidationError(f"there is no customer {ident}", field="relatedParty")
-    return int(ident)
+    return local_ref(chosen, "relatedParty", Customer.id, "customer")
 
 
 def _payment_type(body: dict) -> str | None:

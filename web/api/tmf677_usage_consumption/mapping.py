@@ -15,6 +15,7 @@ import copy
 from decimal import Decimal
 from typing import Any
 
+from billing.models import BillingAccount, Subscription
 from billing.rating import consumption as service
 from billing.rating.models import ConsumptionQuery
 from core.clock import isoformat_z
@@ -22,7 +23,7 @@ from core.errors import ValidationError
 from core.money import quantize
 from core.msisdn import normalise
 from web import context
-from web.api.tmf.payload import get_obj, get_objects, ref_id
+from web.api.tmf.payload import get_obj, get_objects, local_ref
 from web.api.tmf.render import compact
 from web.api.tmf637_inventory.api import product_ref
 from web.api.tmf666_account.api import account_ref
@@ -35,10 +36,7 @@ def criteria_from(body: dict) -> tuple[list[int], list[str], list[int]]:
     search = get_obj(body, "searchCriteria") or {}
     products, msisdns, accounts = [], [], []
     for index, ref in enumerate(get_objects(search, "product")):
-        ident = ref_id(ref, f"searchCriteria.product[{index}]")
-        if not ident.isdigit():
-            raise ValidationError(f"there is no product {ident}", field="searchCriteria.product")
-        products.append(int(ident))
+        products.append(local_ref(ref, f"searchCriteria.product[{index}]", Subscription.id, "product"))
     for index, ref in enumerate(get_objects(search, "logicalResource")):
         number = ref.get("value") or ref.get("name") or ref.get("id")
         if not isinstance(number, str) or not number.strip():
@@ -46,14 +44,22 @@ def criteria_from(body: dict) -> tuple[list[int], list[str], list[int]]:
                                   field=f"searchCriteria.logicalResource[{index}]")
         msisdns.append(normalise(number, context.settings().default_region))
     for index, ref in enumerate(get_objects(body, "partyAccount") + get_objects(search, "partyAccount")):
-        ident = ref_id(ref, f"partyAccount[{index}]")
-        if not ident.isdigit():
-            raise ValidationError(f"there is no billing account {ident}", field="partyAccount")
-        accounts.append(int(ident))
+        accounts.append(local_ref(ref, f"partyAccount[{index}]", BillingAccount.id, "billing account"))
     if not (products or msisdns or accounts):
         raise ValidationError("name a product (searchCriteria.product), an MSISDN (searchCriteria.logicalResource) "
                               "or a billing account (partyAccount)", field="searchCriteria")
     return products, msisdns, accounts
+
+
+def criteria_json(products: list[int], msisdns: list[str], accounts: list[int]) -> dict[str, Any]:
+    """The query as it was understood, to keep and answer with (not the client's JSON as sent,
+    which may carry anything TMF677's schema would not)."""
+    search = compact({
+        "product": [{"id": str(ident), "@referredType": "Product"} for ident in products] or None,
+        "logicalResource": [{"id": number, "name": "MSISDN", "@referredType": "MSISDN"} for number in msisdns] or None,
+    })
+    return compact({"searchCriteria": search or None,
+                    "partyAccount": [{"id": str(ident), "@type": "PartyAccountRef"} for ident in accounts] or None})
 
 
 def _bucket(bucket, line_ref: dict, paid: int) -> dict:

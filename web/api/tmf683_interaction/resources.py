@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from crm.conversations.models import Interaction
-from web.api.tmf.filters import by_id, by_text
+from web.api.tmf.filters import by_id, by_instant, by_text
 from web.api.tmf.resource import model_resource
 from web.api.tmf683_interaction.api import API
 from web.api.tmf683_interaction.mapping import to_tmf
@@ -17,6 +17,7 @@ API.add(model_resource(
     to_tmf=to_tmf,
     filters={
         "status": by_text(Interaction.status),
+        "creationDate": by_instant(Interaction.occurred_at),
         "reason": by_text(Interaction.purpose),
         "direction": by_text(Interaction.direction, lambda v: {"inbound": "in", "outbound": "out"}.get(v, v)),
         "channel.id": by_text(Interaction.channel),
